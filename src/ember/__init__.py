@@ -1,0 +1,37 @@
+"""ember: a deep-learning framework on NumPy whose public API is PyTorch's.
+
+``import ember as torch`` — this namespace mirrors ``torch``: dtypes, creation functions,
+ops, grad mode, and the submodules nn, optim, autograd, utils.
+"""
+from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, float16,
+                     float32, float64, complex64, complex128, get_default_dtype,
+                     set_default_dtype, promote_types, result_type)
+from ._tensor import Tensor, Size, device
+from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
+                                 is_grad_enabled, is_inference_mode_enabled)
+from .ops.creation import *  # noqa: F401,F403  (each module's __all__ lists its names)
+from .ops.pointwise import *  # noqa: F401,F403
+from .ops.reduction import *  # noqa: F401,F403
+from .ops.shape import *  # noqa: F401,F403
+from .ops.indexing import *  # noqa: F401,F403
+from .ops.linalg import *  # noqa: F401,F403
+from . import autograd  # noqa: E402
+
+half = float16
+float = float32
+double = float64
+short = int16
+int = int32
+long = int64
+cfloat = complex64
+cdouble = complex128
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()

@@ -1,0 +1,8 @@
+"""ember.autograd: backward, grad, grad mode, Function, gradcheck."""
+from .engine import backward, grad
+from .grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
+                        is_grad_enabled)
+from .node import Node
+
+__all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
+           "is_grad_enabled", "Node"]

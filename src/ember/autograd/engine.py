@@ -1,0 +1,283 @@
+"""The backward pass: torch.autograd.backward and torch.autograd.grad.
+
+1. Walk the graph from the roots once (an explicit stack, no recursion) and count, for each
+   node, the edges that feed it.
+2. Run nodes from a ready queue: a node is ready when every edge into it has delivered its
+   gradient.  Among ready nodes the most recently created runs first (torch's CPU order).
+3. Each node's gradients are summed per output before it runs; leaves accumulate into .grad
+   through AccumulateGrad; saved values are released as soon as a node has run, unless
+   retain_graph.
+
+Gradients travel as NumPy arrays, or as Tensors under create_graph=True (grad mode then stays
+on during the pass, so the formulas record a graph of their own).
+"""
+import heapq
+
+import numpy as np
+
+from . import grad_mode as _gm
+from .node import AccumulateGrad, _state
+
+__all__ = ["backward", "grad"]
+
+
+def _tensor_cls():
+    from .._tensor import Tensor, _make
+    return Tensor, _make
+
+
+def _make_roots(tensors, grad_tensors, create_graph, who):
+    Tensor, _make = _tensor_cls()
+    roots = []
+    for i, t in enumerate(tensors):
+        if not t._requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not "
+                               "have a grad_fn")
+        g = None if grad_tensors is None else grad_tensors[i]
+        if g is None:
+            if t._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if t._data.dtype.kind != "f":
+                raise RuntimeError("grad can be implicitly created only for real scalar "
+                                   "outputs but got " + repr(t.dtype))
+            g = np.ones_like(t._data)
+            if create_graph:
+                g = _make(g)
+        else:
+            if not isinstance(g, Tensor):
+                g = Tensor(g) if not isinstance(g, (int, float)) else _make(
+                    np.full(t._data.shape, g, t._data.dtype))
+            if g._data.shape != t._data.shape:
+                from .._tensor import Size
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of "
+                    f"{Size(g._data.shape)} and output[{i}] has a shape of "
+                    f"{Size(t._data.shape)}.")
+            if not create_graph:
+                g = g._data
+        roots.append((t._grad_node(), t._output_nr, g))
+    return roots
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
+             grad_variables=None, inputs=None):
+    """Accumulate d(tensors)/d(leaves) into the leaves' .grad."""
+    Tensor, _ = _tensor_cls()
+    if isinstance(tensors, Tensor):
+        tensors = (tensors,)
+    tensors = tuple(tensors)
+    if isinstance(grad_tensors, Tensor):
+        grad_tensors = (grad_tensors,)
+    if retain_graph is None:
+        retain_graph = create_graph
+    targets = None
+    if inputs is not None:
+        if isinstance(inputs, Tensor):
+            inputs = (inputs,)
+        if len(inputs) == 0:
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+        targets = [t for t in inputs]
+    roots = _make_roots(tensors, grad_tensors, create_graph, "backward")
+    captured = _run(roots, retain_graph, create_graph, targets, accumulate=True)
+    if targets is not None:     # non-leaf inputs= get their .grad too
+        _, _make = _tensor_cls()
+        for t, g in zip(targets, captured):
+            if t.grad_fn is not None and g is not None:
+                g = g if hasattr(g, "_data") else _make(np.array(g, dtype=t._data.dtype))
+                t._grad = g if t._grad is None else t._grad + g
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """d(outputs)/d(inputs) returned as a tuple, without touching any .grad."""
+    Tensor, _make = _tensor_cls()
+    single = isinstance(inputs, Tensor)
+    if isinstance(outputs, Tensor):
+        outputs = (outputs,)
+    if single:
+        inputs = (inputs,)
+    inputs = tuple(inputs)
+    if isinstance(grad_outputs, Tensor):
+        grad_outputs = (grad_outputs,)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    if retain_graph is None:
+        retain_graph = create_graph
+    for t in inputs:
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    roots = _make_roots(tuple(outputs), grad_outputs, create_graph, "grad")
+    captured = _run(roots, retain_graph, create_graph, list(inputs), accumulate=False)
+    result = []
+    for i, (t, g) in enumerate(zip(inputs, captured)):
+        if g is None:
+            if materialize_grads:
+                g = np.zeros_like(t._data)
+            elif not allow_unused:
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not "
+                                   "have been used in the graph. Set allow_unused=True if "
+                                   "this is the desired behavior.")
+            else:
+                result.append(None)
+                continue
+        result.append(g if isinstance(g, Tensor) else _make(np.array(g, dtype=t._data.dtype)))
+    return tuple(result)
+
+
+def _discover(root_nodes):
+    """Dependency counts and a post-order (children before parents) of the reachable graph."""
+    deps = {}
+    order = []
+    seen = set()
+    for root in root_nodes:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(root.next_functions))]
+        while stack:
+            node, it = stack[-1]
+            for child, _ in it:
+                if child is None:
+                    continue
+                deps[child] = deps.get(child, 0) + 1
+                if child not in seen:
+                    seen.add(child)
+                    stack.append((child, iter(child.next_functions)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return deps, order
+
+
+def _run(roots, retain_graph, create_graph, targets, accumulate):
+    Tensor, _make = _tensor_cls()
+    deps, order = _discover([r[0] for r in roots])
+
+    # With targets (autograd.grad, or backward(inputs=...)), gradients are captured at the
+    # target's node: its accumulator for a leaf, (grad_fn, output_nr) otherwise.  Only nodes
+    # on a path to a target run.
+    capture = None
+    needed = None
+    if targets is not None:
+        capture = {}
+        for i, t in enumerate(targets):
+            node = t._grad_node()
+            capture.setdefault(node, []).append((i, t._output_nr if t.grad_fn else 0))
+        needed = set()
+        for node in order:          # children first
+            if node in capture or any(c in needed for c, _ in node.next_functions):
+                needed.add(node)
+        results = [None] * len(targets)
+
+    buffers = {}
+    ready = []
+    for node, nr, g in roots:
+        buf = buffers.setdefault(node, {})
+        buf[nr] = g if buf.get(nr) is None else buf[nr] + g
+    for node in buffers:
+        if deps.get(node, 0) == 0:
+            heapq.heappush(ready, (-node.sequence_nr, node))
+
+    prev_mode, prev_cg = _gm._enabled, _state["create_graph"]
+    _gm._enabled = create_graph
+    _state["create_graph"] = create_graph
+    try:
+        while ready:
+            _, node = heapq.heappop(ready)
+            # A node whose every incoming gradient was None still "runs" (sending None on),
+            # so the dependency counts of the nodes after it still reach zero.
+            buf = buffers.pop(node, None) or {0: None}
+            grads = [buf.get(i) for i in range(max(buf) + 1)]
+
+            if node._pre_hooks:
+                for hook in node._pre_hooks:
+                    r = hook(grads)
+                    if r is not None:
+                        grads = list(r)
+            if node._retain:
+                _retain_grads(node, grads, _make)
+
+            is_acc = type(node) is AccumulateGrad
+            if is_acc and node.variable._hooks:
+                from .._tensor import _call_tensor_hook
+                for hook in node.variable._hooks:
+                    r = _call_tensor_hook(hook, grads[0])
+                    if r is not None:
+                        grads[0] = r
+
+            if capture is not None and node in capture:
+                for i, nr in capture[node]:
+                    if nr < len(grads):
+                        results[i] = grads[nr]
+                if accumulate and is_acc and grads[0] is not None:
+                    node.apply(grads)
+                if is_acc or not any(c in needed for c, _ in node.next_functions):
+                    _release(node, retain_graph)
+                    continue
+            if is_acc:
+                if accumulate and capture is None and grads[0] is not None:
+                    node.apply(grads)
+                continue
+
+            if all(g is None for g in grads):
+                outs = (None,) * len(node.next_functions)
+            else:
+                outs = node.apply(grads)
+            if node._hooks:
+                for hook in node._hooks:
+                    r = hook(_wrap_all(outs, _make), _wrap_all(grads, _make))
+                    if r is not None:
+                        outs = _unwrap_all(r, create_graph)
+            if not retain_graph:
+                node.release()
+
+            for (child, nr), g in zip(node.next_functions, outs):
+                if child is None:
+                    continue
+                if g is not None:
+                    buf = buffers.get(child)
+                    if buf is None:
+                        buffers[child] = {nr: g}
+                    elif buf.get(nr) is None:
+                        buf[nr] = g
+                    else:
+                        buf[nr] = buf[nr] + g
+                d = deps[child] - 1
+                deps[child] = d
+                if d == 0 and (needed is None or child in needed):
+                    heapq.heappush(ready, (-child.sequence_nr, child))
+    finally:
+        _gm._enabled = prev_mode
+        _state["create_graph"] = prev_cg
+    return results if capture is not None else None
+
+
+def _release(node, retain_graph):
+    if not retain_graph:
+        node.release()
+
+
+def _retain_grads(node, grads, _make):
+    for nr, ref in node._retain.items():
+        t = ref()
+        if t is None or nr >= len(grads) or grads[nr] is None:
+            continue
+        g = grads[nr]
+        if not hasattr(g, "_data"):
+            g = _make(np.array(g, dtype=t._data.dtype))
+        if t._grad is None:
+            t._grad = g
+        else:
+            t._grad = t._grad + g
+
+
+def _wrap_all(gs, _make):
+    return tuple(None if g is None else (g if hasattr(g, "_data") else _make(np.asarray(g)))
+                 for g in gs)
+
+
+def _unwrap_all(gs, create_graph):
+    if create_graph:
+        return tuple(gs)
+    return tuple(None if g is None else g._data for g in gs)

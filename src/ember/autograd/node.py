@@ -1,0 +1,195 @@
+"""The autograd graph: Node (one per recorded op) and AccumulateGrad (one per leaf).
+
+A Node is created by an op when grad mode is on and an input requires grad.  Its class name
+is PyTorch's (``MulBackward0``), so ``grad_fn=<MulBackward0>`` needs no table.  It holds:
+
+- ``next_functions``: one ``(node, output_nr)`` edge per differentiable input, ``(None, 0)``
+  for inputs that need no gradient — exactly torch's tuple;
+- ``saved``: the tensors ``backward`` needs, with the version each had when saved (checked on
+  use, which is how in-place modification of a saved tensor is caught); the op's own output
+  is saved as ``OUTPUT`` (a Tensor in the output would point back to the node: a cycle);
+- ``args``: plain values (dims, shapes, masks as NumPy arrays) that need no checking.
+
+``backward(grad)`` returns one gradient per input (``None`` where not needed).  It runs on
+NumPy arrays in an ordinary backward pass and on Tensors under ``create_graph=True`` (so the
+backward pass records a graph of its own): formulas use operators, which both support, and
+the few helpers in ``ops._base`` that dispatch on the type.  ``unpack()`` hands the saved
+tensors over in the same form.
+"""
+import itertools
+import re
+
+import numpy as np
+
+__all__ = ["Node", "AccumulateGrad", "OUTPUT"]
+
+OUTPUT = object()          # marks "the op's own output" in Node.saved
+_FREED = ()                # Node.saved after the graph was released
+_sequence = itertools.count()
+
+# Set by the engine for the duration of a backward pass: unpack() returns Tensors when true.
+_state = {"create_graph": False}
+
+_SECOND_BACKWARD = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward.")
+
+
+class Node:
+    __slots__ = ("next_functions", "saved", "versions", "args", "out", "sequence_nr",
+                 "_hooks", "_pre_hooks", "_retain", "metadata_", "__weakref__")
+
+    def __init__(self, next_functions, saved=(), args=()):
+        self.next_functions = next_functions
+        self.saved = saved
+        self.versions = None
+        self.args = args
+        self.out = None            # (data, version counter) of output 0 when saved
+        self.sequence_nr = next(_sequence)
+        self._hooks = None
+        self._pre_hooks = None
+        self._retain = None        # {output_nr: tensor} for retain_grad() on outputs
+
+    # -- what torch shows -------------------------------------------------------------
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+    @property
+    def metadata(self):
+        try:
+            return self.metadata_
+        except AttributeError:
+            self.metadata_ = {}
+            return self.metadata_
+
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) after the node runs; may return new grad_inputs."""
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        return _RemovableHandle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        """fn(grad_outputs) before the node runs; may return new grad_outputs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        self._pre_hooks.append(fn)
+        return _RemovableHandle(self._pre_hooks, fn)
+
+    # -- saved values -----------------------------------------------------------------
+    def unpack(self):
+        """The saved tensors, version-checked, as arrays (or Tensors under create_graph)."""
+        saved = self.saved
+        if saved is _FREED:
+            raise RuntimeError(_SECOND_BACKWARD)
+        tensors = _state["create_graph"]
+        result = []
+        for i, t in enumerate(saved):
+            if t is OUTPUT:
+                data, vc = self.out
+                if vc[0] != self.versions[i]:
+                    _raise_modified(data, self, vc[0], self.versions[i], 0)
+                result.append(self._output_tensor() if tensors else data)
+            else:
+                if t._vc[0] != self.versions[i]:
+                    _raise_modified(t._data, t.grad_fn, t._vc[0], self.versions[i],
+                                    t._output_nr)
+                result.append(t if tensors else t._data)
+        return result
+
+    def _output_tensor(self):
+        from .._tensor import _make
+        data, vc = self.out
+        t = _make(data)
+        t._vc = vc
+        t._requires_grad = True
+        t.grad_fn = self
+        return t
+
+    def release(self):
+        """Drop saved values after a backward pass without retain_graph."""
+        if self.saved:
+            self.saved = _FREED
+            self.out = None
+
+    def apply(self, grads):
+        """Gradients for next_functions from the gradients of this node's outputs."""
+        return self.backward(grads[0])
+
+    def backward(self, grad):
+        raise NotImplementedError(f"{type(self).__name__} has no backward")
+
+    @property
+    def _saved_tensors(self):
+        return tuple(self.unpack())
+
+
+def _raise_modified(data, grad_fn, version, expected, output_nr):
+    from .._dtype import from_numpy_dtype
+    shape = ", ".join(str(s) for s in data.shape)
+    # torch names the node without its "Backward0" suffix: "which is output 0 of Exp".
+    where = ""
+    if grad_fn is not None:
+        name = re.sub(r"Backward\d*$", "", grad_fn.name())
+        where = f", which is output {output_nr} of {name},"
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [torch.{from_numpy_dtype(data.dtype)._legacy} [{shape}]]{where}"
+        f" is at version {version}; expected version {expected} instead. Hint: "
+        "enable anomaly detection to find the operation that failed to compute its gradient, "
+        "with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+class AccumulateGrad(Node):
+    """The node of a leaf that requires grad: adds the incoming gradient into ``.grad``."""
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        Node.__init__(self, ())
+        self.variable = variable
+
+    def apply(self, grads):
+        from .._tensor import _make
+        var = self.variable
+        g = grads[0]
+        if isinstance(g, np.ndarray) or np.isscalar(g):
+            old = var._grad
+            if old is None:
+                # A fresh, writable copy: the array may be shared with other edges.
+                var._grad = _make(np.array(g, dtype=var._data.dtype, copy=True))
+            elif old.grad_fn is None and old._data.flags.writeable:
+                np.add(old._data, g, out=old._data, casting="unsafe")
+                old._vc[0] += 1
+            else:
+                var._grad = _make(old._data + g)
+        else:  # create_graph: keep the graph of the gradient
+            old = var._grad
+            var._grad = g if old is None else old + g
+        return ()
+
+
+class _RemovableHandle:
+    __slots__ = ("hooks", "fn")
+    _ids = itertools.count()
+
+    def __init__(self, hooks, fn):
+        self.hooks = hooks
+        self.fn = fn
+
+    def remove(self):
+        try:
+            self.hooks.remove(self.fn)
+        except ValueError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()

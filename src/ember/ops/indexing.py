@@ -1,0 +1,2 @@
+"""Indexing ops (filled in by the indexing family)."""
+__all__ = []
