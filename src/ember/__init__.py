@@ -15,6 +15,7 @@ from .ops.reduction import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
 from .ops.indexing import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
+from .random import *  # noqa: F401,F403
 from . import autograd  # noqa: E402
 
 half = float16

@@ -89,17 +89,20 @@ class Node:
         if saved is _FREED:
             raise RuntimeError(_SECOND_BACKWARD)
         tensors = _state["create_graph"]
+        versions = self.versions
         result = []
         for i, t in enumerate(saved):
-            if t is OUTPUT:
+            v = versions[i]
+            if v is None:               # a Python scalar operand, passed through
+                result.append(t)
+            elif t is OUTPUT:
                 data, vc = self.out
-                if vc[0] != self.versions[i]:
-                    _raise_modified(data, self, vc[0], self.versions[i], 0)
+                if vc[0] != v:
+                    _raise_modified(data, self, vc[0], v, 0)
                 result.append(self._output_tensor() if tensors else data)
             else:
-                if t._vc[0] != self.versions[i]:
-                    _raise_modified(t._data, t.grad_fn, t._vc[0], self.versions[i],
-                                    t._output_nr)
+                if t._vc[0] != v:
+                    _raise_modified(t._data, t.grad_fn, t._vc[0], v, t._output_nr)
                 result.append(t if tensors else t._data)
         return result
 

@@ -122,11 +122,11 @@ def _fit(g, meta):
     shape, dtype = meta
     if g.shape != shape:
         g = sum_to(g, shape)
-    if g.dtype != dtype:
-        if isinstance(g, Tensor):
+    if isinstance(g, Tensor):
+        if g._data.dtype != dtype:
             g = g.to(_BY_NP[dtype])
-        else:
-            g = np.asarray(g, dtype=dtype)
+    elif g.dtype != dtype:
+        g = np.asarray(g, dtype=dtype)
     return g
 
 

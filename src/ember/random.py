@@ -1,0 +1,2 @@
+"""Random number generation (filled in by the random family)."""
+__all__ = []
