@@ -6,3 +6,8 @@ from .node import Node
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "is_grad_enabled", "Node"]
+from .function import Function, FunctionCtx, once_differentiable  # noqa: E402
+from .gradcheck import gradcheck, gradgradcheck, GradcheckError  # noqa: E402
+
+__all__ += ["Function", "FunctionCtx", "once_differentiable", "gradcheck", "gradgradcheck",
+            "GradcheckError"]
