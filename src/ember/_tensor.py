@@ -213,6 +213,9 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if flag and self.grad_fn is None and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require "
+                               "gradients")
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad=True):
@@ -224,8 +227,7 @@ class Tensor:
                 "a computed variable in a subgraph that doesn't require differentiation use "
                 "var_no_grad = var.detach().")
         if requires_grad and self._data.dtype.kind not in "fc":
-            raise RuntimeError("only Tensors of floating point and complex dtype can require "
-                               "gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -290,15 +292,18 @@ class Tensor:
 
     @property
     def mT(self):
-        return self.transpose(-2, -1)
+        from .ops.shape import _matrix_transpose
+        return _matrix_transpose(self, "mT")
 
     @property
     def H(self):
-        return self.T
+        from .ops.shape import _matrix_transpose
+        return _matrix_transpose(self, "H")
 
     @property
     def mH(self):
-        return self.mT
+        from .ops.shape import _matrix_transpose
+        return _matrix_transpose(self, "mH")
 
     # -- autograd -----------------------------------------------------------------------
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
@@ -432,7 +437,7 @@ class Tensor:
         return complex(self.item())
 
     def __format__(self, spec):
-        if self._data.ndim == 0:
+        if self._data.ndim == 0 and type(self) is Tensor:      # torch: plain 0-d tensors only
             return self.item().__format__(spec)
         return object.__format__(self, spec)
 
@@ -441,7 +446,7 @@ class Tensor:
 
     def __repr__(self, *, tensor_contents=None):
         from ._printing import tensor_repr
-        return tensor_repr(self)
+        return tensor_repr(self, tensor_contents)
 
     def __reduce_ex__(self, proto):
         return (_rebuild, (self._data, self._requires_grad))

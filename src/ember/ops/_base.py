@@ -39,8 +39,15 @@ def _edge(x):
 
 
 def _versions(saved):
-    return tuple(0 if s is OUTPUT else (s._vc[0] if isinstance(s, Tensor) else None)
-                 for s in saved)
+    out = []
+    for s in saved:
+        if s is OUTPUT:
+            out.append(0)
+        elif isinstance(s, Tensor):
+            out.append(s._vc[0])
+        else:
+            out.append(None)
+    return out
 
 
 def _attach(node, t, saved):
@@ -48,7 +55,7 @@ def _attach(node, t, saved):
     t.grad_fn = node
     if saved:
         node.versions = _versions(saved)
-        if OUTPUT in saved:
+        if any(s is OUTPUT for s in saved):     # not `in`: saved may hold ndarrays
             node.out = (t._data, t._vc)
 
 
@@ -111,8 +118,12 @@ class BroadcastingNode(Node):
     __slots__ = ("meta",)
 
     def apply(self, grads):
-        return tuple(None if g is None or m is None else _fit(g, m)
-                     for g, m in zip(self.backward(grads[0]), self.meta))
+        out = list(self.backward(grads[0]))
+        for i, m in enumerate(self.meta):
+            g = out[i]
+            if g is not None and m is not None and (g.shape != m[0] or g.dtype != m[1]):
+                out[i] = _fit(g, m)
+        return out
 
 
 BinaryNode = BroadcastingNode
@@ -147,6 +158,9 @@ def promote(a, b):
     "weak": float32 tensor * 2.5 stays float32, int64 tensor * 2.5 becomes float32)."""
     if isinstance(a, Tensor):
         da = a._data
+        tb = type(b)
+        if tb is float and da.dtype.kind == "f" or tb is int and da.dtype.kind in "fc":
+            return da, b, _BY_NP[da.dtype]      # the common case: no promotion
         if isinstance(b, Tensor):
             db = b._data
             if da.dtype == db.dtype:
@@ -298,6 +312,14 @@ def _can_cast(src, dst):
     return True
 
 
+def _check_out_shape(x, r):
+    """An in-place result must keep x's shape (torch does not resize x to the broadcast)."""
+    if r._data.shape != x._data.shape:
+        raise RuntimeError(
+            f"output with shape [{', '.join(map(str, x._data.shape))}] doesn't match the "
+            f"broadcast shape [{', '.join(map(str, r._data.shape))}]")
+
+
 def inplace(x, op, *args, **kwargs):
     """x.op_(*args): run the out-of-place ``op`` and write its result into x's memory.
 
@@ -310,6 +332,7 @@ def inplace(x, op, *args, **kwargs):
     if not recording:
         with _gm.no_grad():
             r = op(x, *args, **kwargs)
+        _check_out_shape(x, r)
         check_inplace(x, r.dtype)
         np.copyto(x._data, r._data, casting="unsafe")
         x._vc[0] += 1
@@ -325,6 +348,7 @@ def inplace(x, op, *args, **kwargs):
     old.grad_fn = x.grad_fn
     old._output_nr = x._output_nr
     r = op(old, *args, **kwargs)
+    _check_out_shape(x, r)
     check_inplace(x, r.dtype)
     np.copyto(x._data, r._data, casting="unsafe")
     x._vc[0] += 1
