@@ -36,3 +36,6 @@ def is_tensor(obj):
 
 def numel(input):
     return input.numel()
+
+
+from . import nn, optim  # noqa: E402

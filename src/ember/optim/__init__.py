@@ -1,0 +1,5 @@
+"""ember.optim: optimizers (torch.optim)."""
+from .optimizer import Optimizer
+from .sgd import SGD
+
+__all__ = ["Optimizer", "SGD"]
