@@ -66,10 +66,14 @@ def from_numpy_dtype(np_dtype):
     if d is None:
         d = _BY_NP.get(np.dtype(np_dtype))
         if d is None:
+            name = np.dtype(np_dtype).type.__name__
+            if name in ("uint16", "uint32", "uint64"):
+                raise TypeError(f"can't convert np.ndarray of type numpy.{name}: ember has no "
+                                f"torch.{name} dtype")
             raise TypeError(
-                f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only "
+                f"can't convert np.ndarray of type numpy.{name}. The only "
                 "supported types are: float64, float32, float16, complex64, complex128, int64, "
-                "int32, int16, int8, uint8, and bool.")
+                "int32, int16, int8, uint64, uint32, uint16, uint8, and bool.")
     return d
 
 

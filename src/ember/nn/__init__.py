@@ -1,7 +1,4 @@
 """ember.nn: torch.nn's modules, functional, init and Parameter."""
 from .parameter import Parameter
-from .modules import Module, Identity, Linear, ReLU, MSELoss, Sequential, ModuleList
+from .modules import *  # noqa: F401,F403
 from . import functional, init
-
-__all__ = ["Parameter", "Module", "Identity", "Linear", "ReLU", "MSELoss", "Sequential",
-           "ModuleList", "functional", "init"]

@@ -11,6 +11,12 @@ from ..ops.pointwise import relu as _relu
 
 __all__ = ["linear", "relu", "relu_", "mse_loss"]
 
+# The functional forms of each family live beside their differentiable primitives:
+from ..ops.activation import *  # noqa: F401,F403,E402
+from ..ops.loss import *  # noqa: F401,F403,E402
+from ..ops.conv import *  # noqa: F401,F403,E402
+from ..ops.normalization import *  # noqa: F401,F403,E402
+
 
 def linear(input, weight, bias=None):
     """y = input @ weight.T + bias, as torch's at::linear computes it.

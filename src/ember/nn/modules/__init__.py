@@ -1,8 +1,15 @@
-"""The module classes of torch.nn, one family a file."""
-from .module import Module
-from .linear import Identity, Linear
-from .activation import ReLU
-from .loss import MSELoss
-from .container import Sequential, ModuleList
-
-__all__ = ["Module", "Identity", "Linear", "ReLU", "MSELoss", "Sequential", "ModuleList"]
+"""The module classes of torch.nn, one family a file (each file's __all__ lists its classes)."""
+from .module import *  # noqa: F401,F403
+from .linear import *  # noqa: F401,F403
+from .activation import *  # noqa: F401,F403
+from .loss import *  # noqa: F401,F403
+from .container import *  # noqa: F401,F403
+from .conv import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
+from .normalization import *  # noqa: F401,F403
+from .dropout import *  # noqa: F401,F403
+from .sparse import *  # noqa: F401,F403
+from .rnn import *  # noqa: F401,F403
+from .transformer import *  # noqa: F401,F403
+from .flatten import *  # noqa: F401,F403
+from .padding import *  # noqa: F401,F403
