@@ -24,7 +24,11 @@ import numpy as np
 __all__ = ["Node", "AccumulateGrad", "OUTPUT"]
 
 OUTPUT = object()          # marks "the op's own output" in Node.saved
-_FREED = ()                # Node.saved after the graph was released
+class _Freed(tuple):
+    """Node.saved after the graph was released (an empty tuple that is not ``()``)."""
+
+
+_FREED = _Freed()
 _sequence = itertools.count()
 
 # Set by the engine for the duration of a backward pass: unpack() returns Tensors when true.
