@@ -37,7 +37,7 @@ def assert_same(t_out, e_out, tol, check_grad_fn=True, what="output"):
         f"{what}: shape {tuple(e_out.shape)} != torch {tuple(t_out.shape)}"
     assert str(t_out.dtype) == repr(e_out.dtype), \
         f"{what}: dtype {e_out.dtype} != torch {t_out.dtype}"
-    tv = t_out.detach().numpy()
+    tv = t_out.detach().numpy(force=True)     # force: torch may hand back a ZeroTensor
     ev = e_out.detach().numpy()
     if tv.dtype.kind in "fc":
         np.testing.assert_allclose(ev, tv, equal_nan=True, err_msg=what, **tol)
@@ -151,8 +151,8 @@ def check_double_backward(fn, shapes, low=-2.0, high=2.0, tol=None, seed=0):
             results.append(None)
             continue
         gg = lib.autograd.grad(total, xs, allow_unused=True)
-        results.append([None if g is None else g.detach().numpy() for g in gs] +
-                       [None if g is None else g.detach().numpy() for g in gg])
+        results.append([None if g is None else g.detach().numpy(force=True) for g in gs] +
+                       [None if g is None else g.detach().numpy(force=True) for g in gg])
     t_res, e_res = results
     assert (t_res is None) == (e_res is None)
     if t_res is None:

@@ -212,8 +212,6 @@ def test_as_tensor(data, kw):
 
 
 def test_as_tensor_tensor_dtype():
-    if not hasattr(ember.Tensor, "to"):
-        pytest.skip("Tensor.to is not implemented yet")
     same(lambda lib: lib.as_tensor(lib.tensor([1.0, 2.0]), dtype=lib.float64))
 
 

@@ -30,14 +30,14 @@ def broadcast_shapes(a, b):
         return a
     na, nb = len(a), len(b)
     n = max(na, nb)
-    out = []
-    for i in range(n):
+    out = [0] * n
+    for i in range(n - 1, -1, -1):      # torch's infer_size reports the last mismatch first
         da = a[i - n + na] if i - n + na >= 0 else 1
         db = b[i - n + nb] if i - n + nb >= 0 else 1
         if da == db or db == 1:
-            out.append(da)
+            out[i] = da
         elif da == 1:
-            out.append(db)
+            out[i] = db
         else:
             raise RuntimeError(f"The size of tensor a ({da}) must match the size of tensor b "
                                f"({db}) at non-singleton dimension {i}")

@@ -250,10 +250,20 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
                                 f"of type {type(value).__name__}")
-            if value._data.dtype != self._data.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
             if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{_shape_list(value._data.shape)}'"
+                    f" to a tensor of size '{_shape_list(self._data.shape)}'. Please ensure "
+                    "that the gradient and the tensor are the same size")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_c_name(value.dtype)}' to "
+                    f"a tensor with grad_dtype '{self.dtype._legacy[:-6]}'. The gradient must "
+                    "match the tensor's grad_dtype (defaults to the tensor's dtype). You can "
+                    "set the tensor's grad_dtype attribute with a specific dtype, or None to "
+                    "allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a "
+                    "tensor and its gradient may break downstream systems that assume they "
+                    "match.")
         self._grad = value
 
     @grad.deleter
@@ -467,6 +477,17 @@ class Tensor:
             t._grad = self._grad.__deepcopy__(memo)
         memo[id(self)] = t
         return t
+
+
+def _shape_list(shape):
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def _c_name(dt):
+    """The C++ scalar name torch prints in some messages ('float', 'double', 'long', ...)."""
+    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long",
+            "int32": "int", "int16": "short", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool"}.get(dt.name, dt.name)
 
 
 def _rebuild(data, requires_grad):
