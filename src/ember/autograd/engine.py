@@ -170,11 +170,11 @@ def _run(roots, retain_graph, create_graph, targets, accumulate):
                 needed.add(node)
         results = [None] * len(targets)
 
+    # buffers[node] is the list of gradients summed so far for each of node's outputs
     buffers = {}
     ready = []
     for node, nr, g in roots:
-        buf = buffers.setdefault(node, {})
-        buf[nr] = g if buf.get(nr) is None else buf[nr] + g
+        _deliver(buffers, node, nr, g)
     for node in buffers:
         if deps.get(node, 0) == 0:
             heapq.heappush(ready, (-node.sequence_nr, node))
@@ -182,13 +182,13 @@ def _run(roots, retain_graph, create_graph, targets, accumulate):
     prev_mode, prev_cg = _gm._enabled, _state["create_graph"]
     _gm._enabled = create_graph
     _state["create_graph"] = create_graph
+    pop, push = heapq.heappop, heapq.heappush
     try:
         while ready:
-            _, node = heapq.heappop(ready)
+            node = pop(ready)[1]
             # A node whose every incoming gradient was None still "runs" (sending None on),
             # so the dependency counts of the nodes after it still reach zero.
-            buf = buffers.pop(node, None) or {0: None}
-            grads = [buf.get(i) for i in range(max(buf) + 1)]
+            grads = buffers.pop(node, None) or [None]
 
             if node._pre_hooks:
                 for hook in node._pre_hooks:
@@ -198,29 +198,32 @@ def _run(roots, retain_graph, create_graph, targets, accumulate):
             if node._retain:
                 _retain_grads(node, grads, _make)
 
-            is_acc = type(node) is AccumulateGrad
-            if is_acc and node.variable._hooks:
-                from .._tensor import _call_tensor_hook
-                for hook in node.variable._hooks:
-                    r = _call_tensor_hook(hook, grads[0])
-                    if r is not None:
-                        grads[0] = r
+            if type(node) is AccumulateGrad:
+                if node.variable._hooks and grads[0] is not None:
+                    from .._tensor import _call_tensor_hook
+                    for hook in node.variable._hooks:
+                        r = _call_tensor_hook(hook, grads[0])
+                        if r is not None:
+                            grads[0] = r
+                if capture is not None and node in capture:
+                    for i, _ in capture[node]:
+                        results[i] = grads[0]
+                    if accumulate and grads[0] is not None:
+                        node.apply(grads)
+                elif accumulate and capture is None and grads[0] is not None:
+                    node.apply(grads)
+                continue
 
             if capture is not None and node in capture:
                 for i, nr in capture[node]:
                     if nr < len(grads):
                         results[i] = grads[nr]
-                if accumulate and is_acc and grads[0] is not None:
-                    node.apply(grads)
-                if is_acc or not any(c in needed for c, _ in node.next_functions):
-                    _release(node, retain_graph)
+                if not any(c in needed for c, _ in node.next_functions):
+                    if not retain_graph:
+                        node.release()
                     continue
-            if is_acc:
-                if accumulate and capture is None and grads[0] is not None:
-                    node.apply(grads)
-                continue
 
-            if all(g is None for g in grads):
+            if grads[0] is None and all(g is None for g in grads):
                 outs = (None,) * len(node.next_functions)
             else:
                 outs = node.apply(grads)
@@ -237,25 +240,28 @@ def _run(roots, retain_graph, create_graph, targets, accumulate):
                     continue
                 if g is not None:
                     buf = buffers.get(child)
-                    if buf is None:
-                        buffers[child] = {nr: g}
-                    elif buf.get(nr) is None:
-                        buf[nr] = g
+                    if buf is None and nr == 0:
+                        buffers[child] = [g]
                     else:
-                        buf[nr] = buf[nr] + g
+                        _deliver(buffers, child, nr, g)
                 d = deps[child] - 1
                 deps[child] = d
                 if d == 0 and (needed is None or child in needed):
-                    heapq.heappush(ready, (-child.sequence_nr, child))
+                    push(ready, (-child.sequence_nr, child))
     finally:
         _gm._enabled = prev_mode
         _state["create_graph"] = prev_cg
     return results if capture is not None else None
 
 
-def _release(node, retain_graph):
-    if not retain_graph:
-        node.release()
+def _deliver(buffers, node, nr, g):
+    """Add gradient g for output nr of node to what node has received so far."""
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * (nr + 1)
+    elif len(buf) <= nr:
+        buf.extend([None] * (nr + 1 - len(buf)))
+    buf[nr] = g if buf[nr] is None else buf[nr] + g
 
 
 def _retain_grads(node, grads, _make):

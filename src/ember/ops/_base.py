@@ -54,9 +54,16 @@ def _attach(node, t, saved):
     t._requires_grad = True
     t.grad_fn = node
     if saved:
-        node.versions = _versions(saved)
-        if any(s is OUTPUT for s in saved):     # not `in`: saved may hold ndarrays
-            node.out = (t._data, t._vc)
+        versions = []
+        for s in saved:
+            if s is OUTPUT:
+                versions.append(0)
+                node.out = (t._data, t._vc)
+            elif isinstance(s, Tensor):
+                versions.append(s._vc[0])
+            else:
+                versions.append(None)
+        node.versions = versions
 
 
 def unary(NodeClass, x, out, saved=(), args=()):
