@@ -179,3 +179,17 @@ def test_from_numpy_and_detach_numpy_share_memory():
 def test_hash_and_identity_equality():
     x = ember.ones(1)
     assert hash(x) == hash(x) and {x: 1}[x] == 1
+
+
+def test_namespace_linalg_vector_norm_and_printoptions():
+    a = np.array([[3.0, -4.0], [1.0, 2.0]], np.float32)
+    t = torch.linalg.vector_norm(torch.tensor(a), ord=1, dim=1)
+    e = ember.linalg.vector_norm(ember.tensor(a), ord=1, dim=1)
+    np.testing.assert_allclose(e.numpy(), t.numpy())
+    try:
+        torch.set_printoptions(precision=2)
+        ember.set_printoptions(precision=2)
+        assert repr(ember.tensor([1.23456])) == repr(torch.tensor([1.23456]))
+    finally:
+        torch.set_printoptions(profile="default")
+        ember.set_printoptions(profile="default")

@@ -17,6 +17,8 @@ from .ops.indexing import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .random import *  # noqa: F401,F403
 from . import autograd  # noqa: E402
+from . import linalg  # noqa: E402
+from ._printing import set_printoptions  # noqa: E402
 
 half = float16
 float = float32
