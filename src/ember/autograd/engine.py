@@ -21,9 +21,15 @@ from .node import AccumulateGrad, _state
 __all__ = ["backward", "grad"]
 
 
+_cls = []
+
+
 def _tensor_cls():
-    from .._tensor import Tensor, _make
-    return Tensor, _make
+    """(Tensor, _make), imported on first use (ember._tensor imports this package)."""
+    if not _cls:
+        from .._tensor import Tensor, _make
+        _cls.extend((Tensor, _make))
+    return _cls
 
 
 def _make_roots(tensors, grad_tensors, create_graph, who):
