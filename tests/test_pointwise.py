@@ -140,10 +140,12 @@ def test_unary(name, fn, low, high):
     check_op(fn, [(3,)], low=low, high=high, seed=2)
 
 
-@pytest.mark.parametrize("name,fn,low,high", UNARY, ids=UNARY_IDS)
+# float16 rounding swamps finite differences: the cast is checked by test_unary instead
+UNARY_SMOOTH = [u for u in UNARY if u[0] != "to_float16"]
+
+
+@pytest.mark.parametrize("name,fn,low,high", UNARY_SMOOTH, ids=[u[0] for u in UNARY_SMOOTH])
 def test_unary_gradcheck(name, fn, low, high):
-    if name == "to_float16":
-        pytest.skip("finite differences do not survive float16 rounding")
     gradcheck(fn, [(2, 3)], low=low, high=high)
 
 
@@ -240,12 +242,18 @@ BINARY = [
 BINARY_IDS = [b[0] for b in BINARY]
 
 
-@pytest.mark.parametrize("shapes", PAIRS, ids=[f"{a}&{b}" for a, b in PAIRS])
-@pytest.mark.parametrize("name,fn,low,high", BINARY, ids=BINARY_IDS)
+def _binary_cases():
+    # copy_ writes into its first operand, so only pairs where the source broadcasts to it
+    for b in BINARY:
+        for shapes in PAIRS:
+            if b[0] == "copy_" and (len(shapes[0]) < len(shapes[1]) or
+                                    shapes == ((4, 1), (1, 5))):
+                continue
+            yield pytest.param(*b, shapes, id=f"{b[0]}-{shapes[0]}&{shapes[1]}")
+
+
+@pytest.mark.parametrize("name,fn,low,high,shapes", list(_binary_cases()))
 def test_binary(name, fn, low, high, shapes):
-    if name == "copy_" and len(shapes[0]) < len(shapes[1]) or \
-            name == "copy_" and shapes == ((4, 1), (1, 5)):
-        pytest.skip("copy_ writes into the first operand's shape")
     check_op(fn, list(shapes), low=low, high=high)
 
 
@@ -278,11 +286,18 @@ TRIPLES = [((2, 3), (2, 3), (2, 3)), ((2, 3), (3,), (2, 1)), ((), (4, 1), (5,)),
            ((3,), (), ())]
 
 
-@pytest.mark.parametrize("shapes", TRIPLES, ids=["&".join(map(str, s)) for s in TRIPLES])
-@pytest.mark.parametrize("name,fn,low,high", TERNARY, ids=[t[0] for t in TERNARY])
+def _ternary_cases():
+    # torch's own clamp backward fails to sum a (4, 1) bound back onto a 0-d input, so the
+    # oracle has nothing to say there
+    for t in TERNARY:
+        for shapes in TRIPLES:
+            if t[0].startswith("clamp") and shapes[0] == ():
+                continue
+            yield pytest.param(*t, shapes, id=f"{t[0]}-{'&'.join(map(str, shapes))}")
+
+
+@pytest.mark.parametrize("name,fn,low,high,shapes", list(_ternary_cases()))
 def test_ternary(name, fn, low, high, shapes):
-    if name.startswith("clamp") and shapes[0] == ():
-        pytest.skip("torch's own clamp backward fails to sum a (4, 1) bound back")
     check_op(fn, list(shapes), low=low, high=high)
 
 
@@ -852,8 +867,6 @@ def test_inplace_recorded(name, fn):
                 grads = str(e)
         out.append((gf, r.detach().numpy(), grads))
     (tg, tv, tgr), (eg, ev, egr) = out
-    if name in ("eq_", "lt_", "logical_and_", "logical_not_"):
-        pytest.skip("torch records a zero-gradient node for in-place comparisons")
     assert tg == eg
     np.testing.assert_allclose(ev, tv, rtol=1e-10)
     if isinstance(tgr, str):

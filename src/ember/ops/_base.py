@@ -360,10 +360,13 @@ def inplace(x, op, *args, **kwargs):
     np.copyto(x._data, r._data, casting="unsafe")
     x._vc[0] += 1
     node = r.grad_fn
+    if node is None:
+        # a non-differentiable op (logical_and_, ...): torch leaves x's history as it was
+        return x
     x.grad_fn = node
     x._output_nr = 0
     x._requires_grad = r._requires_grad
-    if node is not None and node.out is not None:
+    if node.out is not None:
         # the node saved its output: that output is x now
         node.out = (x._data, x._vc)
         node.versions = tuple(x._vc[0] if s is OUTPUT else v

@@ -2835,28 +2835,112 @@ def nan_to_num_(input, nan=0.0, posinf=None, neginf=None):
     return inplace(input, nan_to_num, nan, posinf, neginf)
 
 
+class _ComparisonInplaceNode(BroadcastingNode):
+    """The node torch records for an in-place comparison on a tensor that requires grad:
+    the result is piecewise constant, so every gradient is zero."""
+    __slots__ = ()
+
+    def backward(self, grad):
+        z = _zeros_like(grad)
+        return z, (z if self.next_functions[1][0] is not None else None)
+
+
+class EqBackward0(_ComparisonInplaceNode):
+    """self: zeros_like(self)   (other a scalar)"""
+    __slots__ = ()
+
+
+class EqBackward1(_ComparisonInplaceNode):
+    """self: zeros_like(self)   other: zeros_like(other)"""
+    __slots__ = ()
+
+
+class NeBackward0(_ComparisonInplaceNode):
+    __slots__ = ()
+
+
+class NeBackward1(_ComparisonInplaceNode):
+    __slots__ = ()
+
+
+class LtBackward0(_ComparisonInplaceNode):
+    __slots__ = ()
+
+
+class LtBackward1(_ComparisonInplaceNode):
+    __slots__ = ()
+
+
+class LeBackward0(_ComparisonInplaceNode):
+    __slots__ = ()
+
+
+class LeBackward1(_ComparisonInplaceNode):
+    __slots__ = ()
+
+
+class GtBackward0(_ComparisonInplaceNode):
+    __slots__ = ()
+
+
+class GtBackward1(_ComparisonInplaceNode):
+    __slots__ = ()
+
+
+class GeBackward0(_ComparisonInplaceNode):
+    __slots__ = ()
+
+
+class GeBackward1(_ComparisonInplaceNode):
+    __slots__ = ()
+
+
+def _zeros_like(g):
+    if isinstance(g, Tensor):
+        return g * 0 if not g._data.size else g.new_zeros(g.shape)
+    return np.zeros_like(g)
+
+
+def _compare_(input, op, other, nodes):
+    """x.eq_(y) and friends: write the 0/1 result into x; record torch's zero-gradient node."""
+    old_edge = (input.grad_fn, input._output_nr) if input.grad_fn is not None else None
+    recording = _gm._enabled and (input._requires_grad or
+                                  (isinstance(other, Tensor) and other._requires_grad))
+    was_leaf_rg = input._requires_grad and input.grad_fn is None
+    inplace(input, op, other)
+    if recording and not was_leaf_rg:
+        from ._base import _edge, _meta
+        node = nodes[isinstance(other, Tensor)](
+            (old_edge or (None, 0), _edge(other)))
+        node.meta = (_meta(input), _meta(other))
+        input.grad_fn = node
+        input._output_nr = 0
+        input._requires_grad = True
+    return input
+
+
 def eq_(input, other):
-    return inplace(input, eq, other)
+    return _compare_(input, eq, other, (EqBackward0, EqBackward1))
 
 
 def ne_(input, other):
-    return inplace(input, ne, other)
+    return _compare_(input, ne, other, (NeBackward0, NeBackward1))
 
 
 def lt_(input, other):
-    return inplace(input, lt, other)
+    return _compare_(input, lt, other, (LtBackward0, LtBackward1))
 
 
 def le_(input, other):
-    return inplace(input, le, other)
+    return _compare_(input, le, other, (LeBackward0, LeBackward1))
 
 
 def gt_(input, other):
-    return inplace(input, gt, other)
+    return _compare_(input, gt, other, (GtBackward0, GtBackward1))
 
 
 def ge_(input, other):
-    return inplace(input, ge, other)
+    return _compare_(input, ge, other, (GeBackward0, GeBackward1))
 
 
 def logical_and_(input, other):
