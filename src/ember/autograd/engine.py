@@ -12,6 +12,7 @@ Gradients travel as NumPy arrays, or as Tensors under create_graph=True (grad mo
 on during the pass, so the formulas record a graph of their own).
 """
 import heapq
+import warnings
 
 import numpy as np
 
@@ -84,6 +85,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
             raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         targets = [t for t in inputs]
     roots = _make_roots(tensors, grad_tensors, create_graph, "backward")
+    if create_graph and inputs is None:
+        warnings.warn(
+            "Using backward() with create_graph=True will create a reference cycle between the "
+            "parameter and its gradient which can cause a memory leak. We recommend using "
+            "autograd.grad when creating the graph to avoid this. If you have to use this "
+            "function, make sure to reset the .grad fields of your parameters to None after use "
+            "to break the cycle and avoid the leak.", UserWarning, stacklevel=3)
     captured = _run(roots, retain_graph, create_graph, targets, accumulate=True)
     if targets is not None:     # non-leaf inputs= get their .grad too
         _, _make = _tensor_cls()
