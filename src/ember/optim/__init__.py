@@ -1,5 +1,15 @@
-"""ember.optim: optimizers (torch.optim)."""
+"""ember.optim: optimizers and learning-rate schedulers (torch.optim)."""
+from . import lr_scheduler
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adam import Adam
+from .adamax import Adamax
+from .adamw import AdamW
+from .nadam import NAdam
 from .optimizer import Optimizer
+from .radam import RAdam
+from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD"]
+__all__ = ["Adadelta", "Adagrad", "Adam", "Adamax", "AdamW", "lr_scheduler", "NAdam",
+           "Optimizer", "RAdam", "RMSprop", "SGD"]

@@ -1,18 +1,24 @@
-"""optim.Optimizer: parameter groups, per-parameter state and their state_dict
-(torch/optim/optimizer.py).  Subclasses implement ``step``."""
+"""optim.Optimizer: parameter groups, per-parameter state and their state_dict, step and
+state_dict hooks (torch/optim/optimizer.py).  Subclasses implement ``step``."""
 import functools
 import warnings
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from copy import deepcopy
 from itertools import chain
 
 import numpy as np
 
+from .. import _dtype
 from .._tensor import Tensor, _make
 from ..autograd import grad_mode as _gm
-from ..nn.modules.module import _typename, _zero_grad
+from ..nn.modules.module import RemovableHandle, _typename, _zero_grad
+from . import _kernels
 
-__all__ = ["Optimizer", "required"]
+__all__ = ["Optimizer", "register_optimizer_step_pre_hook",
+           "register_optimizer_step_post_hook"]
+
+_global_optimizer_pre_hooks = OrderedDict()
+_global_optimizer_post_hooks = OrderedDict()
 
 
 class _RequiredParameter:
@@ -23,6 +29,54 @@ class _RequiredParameter:
 
 
 required = _RequiredParameter()
+
+
+def register_optimizer_step_pre_hook(hook):
+    """Register hook(optimizer, args, kwargs) -> None or (new_args, new_kwargs), called before
+    every optimizer's step; returns a handle whose remove() takes it out again."""
+    handle = RemovableHandle(_global_optimizer_pre_hooks)
+    _global_optimizer_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_optimizer_step_post_hook(hook):
+    """Register hook(optimizer, args, kwargs) -> None, called after every optimizer's step."""
+    handle = RemovableHandle(_global_optimizer_post_hooks)
+    _global_optimizer_post_hooks[handle.id] = hook
+    return handle
+
+
+def _get_scalar_dtype(is_fused=None):
+    """The dtype of 0-d state such as ``step``: float64 under a float64 default dtype."""
+    if is_fused:
+        return np.float32
+    return np.float64 if _dtype.get_default_dtype() is _dtype.float64 else np.float32
+
+
+def _scalar_tensor(value, dtype=None):
+    """torch.tensor(value, dtype=_get_scalar_dtype()): a 0-d state tensor."""
+    return _make(np.array(value, dtype=dtype or _get_scalar_dtype()))
+
+
+def _to_scalar(x):
+    """A 1-element hyperparameter Tensor squeezed to 0-d; anything else as it is."""
+    if isinstance(x, Tensor) and x.dim() != 0:
+        return x.squeeze()
+    return x
+
+
+def _check_capturable(capturable, devices="['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']",
+                      what="params and state_steps"):
+    """capturable=True needs accelerator tensors: on the CPU torch's step fails this way."""
+    if capturable:
+        raise AssertionError(f"If capturable=True, {what} must be on supported devices: "
+                             f"{devices}.")
+
+
+def _check_differentiable(differentiable, name):
+    if differentiable:
+        raise NotImplementedError(f"ember's {name} does not support differentiable=True "
+                                  "(its update is written in NumPy, outside the graph)")
 
 
 def _use_grad_for_differentiable(step):
@@ -44,6 +98,13 @@ class Optimizer:
 
     def __init__(self, params, defaults):
         self.defaults = defaults
+        self._optimizer_step_pre_hooks = OrderedDict()
+        self._optimizer_step_post_hooks = OrderedDict()
+        self._optimizer_state_dict_pre_hooks = OrderedDict()
+        self._optimizer_state_dict_post_hooks = OrderedDict()
+        self._optimizer_load_state_dict_pre_hooks = OrderedDict()
+        self._optimizer_load_state_dict_post_hooks = OrderedDict()
+        self._patch_step_function()
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of "
                             "Tensors or dicts, but got " + _typename(params))
@@ -63,7 +124,94 @@ class Optimizer:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        for name in ("_optimizer_step_pre_hooks", "_optimizer_step_post_hooks",
+                     "_optimizer_state_dict_pre_hooks", "_optimizer_state_dict_post_hooks",
+                     "_optimizer_load_state_dict_pre_hooks",
+                     "_optimizer_load_state_dict_post_hooks"):
+            if name not in self.__dict__:
+                setattr(self, name, OrderedDict())
+        self._patch_step_function()
         self.defaults.setdefault("differentiable", False)
+
+    def _upgrade_step_state(self, group, keys=("step",), fused=False):
+        """Old checkpoints keep ``step`` (and NAdam's ``mu_product``) as Python numbers: make
+        them 0-d tensors, as each torch optimizer's __setstate__ does."""
+        for p in group["params"]:
+            p_state = self.state.get(p, [])
+            if len(p_state) == 0:
+                continue
+            for key in keys:
+                if key in p_state and not isinstance(p_state[key], Tensor):
+                    p_state[key] = _scalar_tensor(float(p_state[key]),
+                                                  _get_scalar_dtype(is_fused=fused))
+
+    # -- step hooks ---------------------------------------------------------------------------
+
+    @staticmethod
+    def profile_hook_step(func):
+        """Wrap a step function so that it runs the global and per-optimizer step hooks."""
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            self = args[0]
+            for pre_hook in chain(_global_optimizer_pre_hooks.values(),
+                                  self._optimizer_step_pre_hooks.values()):
+                result = pre_hook(self, args, kwargs)
+                if result is not None:
+                    if isinstance(result, tuple) and len(result) == 2:
+                        args, kwargs = result
+                    else:
+                        raise RuntimeError(f"{func} must return None or a tuple of "
+                                           f"(new_args, new_kwargs), but got {result}.")
+            out = func(*args, **kwargs)
+            for post_hook in chain(self._optimizer_step_post_hooks.values(),
+                                   _global_optimizer_post_hooks.values()):
+                post_hook(self, args, kwargs)
+            return out
+        return wrapper
+
+    def _patch_step_function(self):
+        self._zero_grad_profile_name = \
+            f"Optimizer.zero_grad#{self.__class__.__name__}.zero_grad"
+        hooked = getattr(self.__class__.step, "hooked", None)
+        if not hooked:
+            self.__class__.step = self.profile_hook_step(self.__class__.step)
+            self.__class__.step.hooked = True
+
+    def register_step_pre_hook(self, hook):
+        """hook(optimizer, args, kwargs) -> None or (new_args, new_kwargs), before step."""
+        handle = RemovableHandle(self._optimizer_step_pre_hooks)
+        self._optimizer_step_pre_hooks[handle.id] = hook
+        return handle
+
+    def register_step_post_hook(self, hook):
+        """hook(optimizer, args, kwargs) -> None, after step."""
+        handle = RemovableHandle(self._optimizer_step_post_hooks)
+        self._optimizer_step_post_hooks[handle.id] = hook
+        return handle
+
+    def register_state_dict_pre_hook(self, hook, prepend=False):
+        """hook(optimizer) -> None, before state_dict()."""
+        return self._register_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(self, hook, prepend=False):
+        """hook(optimizer, state_dict) -> state_dict or None, after state_dict()."""
+        return self._register_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook, prepend=False):
+        """hook(optimizer, state_dict) -> state_dict or None, before load_state_dict()."""
+        return self._register_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook, prepend=False):
+        """hook(optimizer) -> None, after load_state_dict()."""
+        return self._register_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
+
+    @staticmethod
+    def _register_hook(hooks, hook, prepend):
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        return handle
 
     def __repr__(self):
         format_string = self.__class__.__name__ + " ("
@@ -144,7 +292,10 @@ class Optimizer:
 
     def state_dict(self):
         """{'state': {index: {...}}, 'param_groups': [{options..., 'params': [indices]}]},
-        parameters replaced by their position across all groups, as torch lays it out."""
+        parameters replaced by their position across all groups, as torch lays it out.  The
+        state tensors are the optimizer's own (not copies), as in torch."""
+        for pre_hook in self._optimizer_state_dict_pre_hooks.values():
+            pre_hook(self)
         param_mappings = {}
         start_index = 0
 
@@ -160,11 +311,20 @@ class Optimizer:
         param_groups = [pack_group(g) for g in self.param_groups]
         packed_state = {(param_mappings[id(k)] if isinstance(k, Tensor) else k): v
                         for k, v in self.state.items()}
-        return {"state": packed_state, "param_groups": param_groups}
+        state_dict = {"state": packed_state, "param_groups": param_groups}
+        for post_hook in self._optimizer_state_dict_post_hooks.values():
+            hook_result = post_hook(self, state_dict)
+            if hook_result is not None:
+                state_dict = hook_result
+        return state_dict
 
     def load_state_dict(self, state_dict):
         """Load a state_dict made by state_dict() (of an optimizer over the same shapes)."""
         state_dict = state_dict.copy()
+        for pre_hook in self._optimizer_load_state_dict_pre_hooks.values():
+            hook_result = pre_hook(self, state_dict)
+            if hook_result is not None:
+                state_dict = hook_result
         groups = self.param_groups
         saved_groups = deepcopy(state_dict["param_groups"])
         if len(groups) != len(saved_groups):
@@ -175,24 +335,38 @@ class Optimizer:
         id_map = dict(zip(chain.from_iterable(g["params"] for g in saved_groups),
                           chain.from_iterable(g["params"] for g in groups)))
 
-        def cast(param, value, key=None):
+        def cast(param, value, policy, key=None):
             if isinstance(value, Tensor):
-                # 'step' keeps its dtype; other floating state follows the parameter's.
-                if key != "step" and param.is_floating_point() and \
-                        value._data.dtype != param._data.dtype:
-                    return _make(value._data.astype(param._data.dtype))
+                # 'step' keeps its dtype (float32 when fused or capturable); other floating
+                # state follows the parameter's dtype; .to() returns the tensor itself when
+                # nothing changes, as torch's does.
+                if key == "step":
+                    want = np.float32 if policy else value._data.dtype
+                elif param.is_floating_point():
+                    want = param._data.dtype
+                else:
+                    return value
+                if value._data.dtype != want:
+                    return _make(value._data.astype(want))
                 return value
             if isinstance(value, dict):
-                return {k: cast(param, v, key=k) for k, v in value.items()}
+                return {k: cast(param, v, policy, key=k) for k, v in value.items()}
             if isinstance(value, (list, tuple)):
-                return type(value)(cast(param, v) for v in value)
+                return type(value)(cast(param, v, policy) for v in value)
             return value
+
+        def step_policy(param_id):
+            """fused or capturable, for the saved group holding param_id."""
+            for pg in state_dict["param_groups"]:
+                if param_id in pg["params"]:
+                    return pg.get("fused", False) or pg.get("capturable", False)
+            return False
 
         state = defaultdict(dict)
         for k, v in state_dict["state"].items():
             if k in id_map:
                 param = id_map[k]
-                state[param] = cast(param, v)
+                state[param] = cast(param, v, step_policy(k))
             else:
                 state[k] = v
 
@@ -204,21 +378,10 @@ class Optimizer:
 
         param_groups = [update_group(g, ng) for g, ng in zip(groups, saved_groups)]
         self.__setstate__({"state": state, "param_groups": param_groups})
+        for post_hook in self._optimizer_load_state_dict_post_hooks.values():
+            post_hook(self)
 
 
 def _add_scaled(a, b, alpha, out=None):
-    """a + alpha * b as torch's CPU kernel computes it (``add(a, b, alpha=alpha)``): a fused
-    multiply-add with alpha rounded to a's dtype.  For float32 the sum is formed in float64,
-    where alpha * b is exact, and rounded once, as the FMA does.  Written into ``out`` if
-    given (which may be a)."""
-    if alpha == 1:
-        return np.add(a, b, out=out)
-    if a.dtype == np.float32:
-        wide = b.astype(np.float64)
-        wide *= float(np.float32(alpha))
-        wide += a
-        if out is None:
-            return wide.astype(np.float32)
-        np.copyto(out, wide, casting="same_kind")
-        return out
-    return np.add(a, alpha * b, out=out)
+    """a + alpha * b as torch's CPU ``add(a, b, alpha=alpha)`` computes it (see _kernels)."""
+    return _kernels.add(a, b, alpha, out=out)
