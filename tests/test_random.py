@@ -611,15 +611,6 @@ def test_random_errors(i):
 
 # -- speed ----------------------------------------------------------------------------------
 
-def test_randn_speed_reasonable():
-    """randn(10**6) stays within a generous multiple of torch's time (CI machines are noisy;
-    the design target, 3x, is measured and reported separately)."""
-    import timeit
-    t = min(timeit.repeat(lambda: torch.randn(10**6), number=3, repeat=3)) / 3
-    e = min(timeit.repeat(lambda: ember.randn(10**6), number=3, repeat=3)) / 3
-    assert e < 15 * t + 0.01
-
-
 def test_factory_requires_grad():
     for L in (torch, ember):
         t = L.rand(3, requires_grad=True)
