@@ -815,3 +815,116 @@ def test_sequential_and_modulelist():
         return out
     t, e = both(run)
     assert e == t
+
+
+# -- Bilinear ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("shapes", [
+    [(4, 3), (4, 2), (5, 3, 2), (5,)],          # batch of vectors
+    [(3,), (2,), (4, 3, 2), (4,)],              # one vector each
+    [(2, 3, 3), (2, 3, 2), (1, 3, 2), (1,)],    # extra batch dims
+    [(0, 3), (0, 2), (2, 3, 2), (2,)],          # empty batch
+])
+def test_bilinear(shapes):
+    check_op(lambda lib, a, b, w, bias: lib.nn.functional.bilinear(a, b, w, bias), shapes)
+    check_op(lambda lib, a, b, w: lib.nn.functional.bilinear(a, b, w), shapes[:3])
+
+
+def test_bilinear_input_needs_no_grad():
+    x1 = np.random.default_rng(0).uniform(-1, 1, (3, 2)).astype(np.float32)
+    x2 = np.random.default_rng(1).uniform(-1, 1, (3, 4)).astype(np.float32)
+    w = np.random.default_rng(2).uniform(-1, 1, (5, 2, 4)).astype(np.float32)
+    out = []
+    for lib in LIBS:
+        a = lib.tensor(x1)
+        b = lib.tensor(x2, requires_grad=True)
+        wt = lib.tensor(w)
+        y = lib.nn.functional.bilinear(a, b, wt)
+        tri = y.grad_fn.next_functions[0][0]
+        (y * y).sum().backward()
+        out.append((type(tri).__name__, [n is None for n, _ in tri.next_functions],
+                    b.grad.numpy().round(4).tolist()))
+    assert out[0] == out[1]
+
+
+def test_bilinear_saved_inputs_version_check():
+    """Only the inputs another gradient needs are saved: modifying the others is fine."""
+    def run(lib):
+        a = lib.ones(2, 3, requires_grad=True)
+        b = lib.ones(2, 4)
+        w = lib.ones(5, 3, 4)
+        y = lib.nn.functional.bilinear(a * 1, b, w)
+        aa = a * 1
+        y2 = lib.nn.functional.bilinear(aa, b, w)
+        with lib.no_grad():
+            aa.mul_(2)              # a's own input: not needed for a's gradient
+        y2.sum().backward()
+        g = a.grad.numpy().tolist()
+        b.mul_(2)                   # needed for a's gradient
+        return g, raised(lambda: y.sum().backward())
+    t, e = both(run)
+    assert e == t
+
+
+def test_bilinear_gradcheck():
+    gradcheck(lambda lib, a, b, w, bias: lib.nn.functional.bilinear(a, b, w, bias),
+              [(3, 2), (3, 3), (2, 2, 3), (2,)])
+
+
+def test_bilinear_double_backward():
+    check_double_backward(lambda lib, a, b, w, bias: lib.nn.functional.bilinear(a, b, w, bias),
+                          [(3, 2), (3, 3), (2, 2, 3), (2,)])
+
+
+@pytest.mark.parametrize("shapes", [
+    [(2, 3), (2, 2, 4), (5, 3, 4), (5,)], [(2, 3), (3, 4), (5, 3, 4), (5,)],
+    [(2, 2), (2, 4), (5, 3, 4), (5,)], [(2, 3), (2, 5), (5, 3, 4), (5,)],
+    [(2, 3), (2, 4), (5, 3, 4), (4,)], [(), (), (5, 3, 4), (5,)],
+    [(2, 3), (2, 4), (5, 3, 4), ()], [(2, 3), (2, 4), (5, 3), (5,)],
+    [(2, 3), (2, 4), (5, 3, 4, 1), (5,)], [(2, 3), (2, 4), (5, 3, 4), (5, 5)],
+])
+def test_bilinear_error_shapes(shapes):
+    arrays = [np.ones(s, np.float32) for s in shapes]
+    check_error(lambda lib, a, b, w, bias: lib.nn.functional.bilinear(a, b, w, bias), *arrays)
+
+
+def test_bilinear_error_dtypes():
+    for i, j in ((0, 2), (1, 3), (2, 2)):
+        arrays = [np.ones(s, np.float32) for s in ((2, 3), (2, 4), (5, 3, 4), (5,))]
+        arrays[i] = arrays[i].astype(np.float64)
+        arrays[j] = arrays[j].astype(np.float64)
+        check_error(lambda lib, a, b, w, bias: lib.nn.functional.bilinear(a, b, w, bias),
+                    *arrays)
+    arrays = [np.ones(s, np.float32) for s in ((2, 3), (2, 4), (5, 3, 4))]
+    arrays[1] = arrays[1].astype(np.float64)
+    check_error(lambda lib, a, b, w: lib.nn.functional.bilinear(a, b, w), *arrays)
+
+
+def test_bilinear_module_init_repr_and_forward():
+    def run(lib):
+        lib.manual_seed(4)
+        m = lib.nn.Bilinear(3, 4, 5)
+        m2 = lib.nn.Bilinear(2, 1, 1, bias=False, dtype=lib.float64)
+        x1 = lib.tensor(np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3))
+        x2 = lib.tensor(np.linspace(-1, 2, 8, dtype=np.float32).reshape(2, 4))
+        y = m(x1, x2)
+        y.sum().backward()
+        return [repr(m), repr(m2), m.weight.detach().numpy().tobytes(),
+                m.bias.detach().numpy().tobytes(), m2.weight.detach().numpy().tobytes(),
+                str(m2.weight.dtype), type(y.grad_fn).__name__,
+                y.detach().numpy().round(5).tolist(),
+                m.weight.grad.numpy().round(5).tolist(), list(m.state_dict()),
+                raised(lambda: lib.nn.Bilinear(0, 2, 3))]
+    t, e = both(run)
+    assert e == t
+
+
+def test_bilinear_values_by_hand():
+    x1 = ember.tensor([[1.0, 2.0]])
+    x2 = ember.tensor([[3.0, -1.0, 0.5]])
+    w = ember.tensor(np.arange(12, dtype=np.float32).reshape(2, 2, 3))
+    b = ember.tensor([0.5, -0.5])
+    y = ember.nn.functional.bilinear(x1, x2, w, b)
+    expected = [sum(x1[0, i].item() * w[o, i, j].item() * x2[0, j].item()
+                    for i in range(2) for j in range(3)) + b[o].item() for o in range(2)]
+    np.testing.assert_allclose(y.numpy()[0], expected, rtol=1e-6)

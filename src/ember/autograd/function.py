@@ -187,6 +187,7 @@ class Function(metaclass=_FunctionMeta):
                 result.append(o)
                 meta.append(((), np.float32))
                 continue
+            differentiable = id(o) not in non_diff
             if any(o is a for a in tensor_args) and not any(o is d for d in ctx.dirty_tensors):
                 # forward returned an input as-is: the output is a new view of it
                 v = _make(o._data)
@@ -194,7 +195,7 @@ class Function(metaclass=_FunctionMeta):
                 v._base = o if o._base is None else o._base
                 o = v
             meta.append((o._data.shape, o._data.dtype))
-            if id(o) not in non_diff and o._data.dtype.kind in "fc":
+            if differentiable and o._data.dtype.kind in "fc":
                 o._requires_grad = True
                 o.grad_fn = ctx
                 o._output_nr = i

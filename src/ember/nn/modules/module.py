@@ -7,8 +7,16 @@ A Module keeps what it owns in three ordered dicts, filled by attribute assignme
 
 Walks over the module tree (``named_modules``, ``state_dict``, ``load_state_dict``, ``train``,
 ``apply``, ``_apply``, ``__repr__``) use an explicit stack instead of recursion, in the same
-order as torch's recursive versions, so a very deep tree works too.
+order as torch's recursive versions (a child that overrides ``state_dict``, ``train`` or
+``_apply`` is handed its own subtree, as torch's recursion would), so a very deep tree works.
+
+Hooks run exactly where torch's ``_call_impl`` runs them: global forward pre-hooks, then the
+module's; forward; global forward hooks, then the module's.  Full backward hooks wrap the
+module's tensor inputs and outputs in an identity ``autograd.Function``
+(``BackwardHookFunction``, as torch does): the node on the outputs sees ``grad_output`` (and
+runs the backward pre-hooks), the node on the inputs sees ``grad_input`` and runs the hooks.
 """
+import functools
 import itertools
 import warnings
 import weakref
@@ -20,9 +28,10 @@ import numpy as np
 from ... import _dtype
 from ..._tensor import Tensor, _make, device as _device
 from ...autograd import grad_mode as _gm
-from ..parameter import Parameter
+from ...autograd.function import Function
+from ..parameter import Buffer, Parameter
 
-__all__ = ["Module", "RemovableHandle"]
+__all__ = ["Module"]
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -39,20 +48,41 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
 
 class RemovableHandle:
     """handle.remove() takes a hook out of its dict again (torch.utils.hooks.RemovableHandle)."""
-    _next_id = itertools.count()
+    next_id = 0
 
     def __init__(self, hooks_dict, *, extra_dict=None):
         self.hooks_dict_ref = weakref.ref(hooks_dict)
-        self.id = next(RemovableHandle._next_id)
+        self.id = RemovableHandle.next_id
+        RemovableHandle.next_id += 1
+        self.extra_dict_ref = ()
         if isinstance(extra_dict, dict):
-            extra_dict = [extra_dict]
-        self.extra_dict_ref = tuple(weakref.ref(d) for d in (extra_dict or ()))
+            self.extra_dict_ref = (weakref.ref(extra_dict),)
+        elif isinstance(extra_dict, list):
+            self.extra_dict_ref = tuple(weakref.ref(d) for d in extra_dict)
 
     def remove(self):
-        for ref in (self.hooks_dict_ref,) + self.extra_dict_ref:
-            d = ref()
-            if d is not None and self.id in d:
-                del d[self.id]
+        hooks_dict = self.hooks_dict_ref()
+        if hooks_dict is not None and self.id in hooks_dict:
+            del hooks_dict[self.id]
+        for ref in self.extra_dict_ref:
+            extra_dict = ref()
+            if extra_dict is not None and self.id in extra_dict:
+                del extra_dict[self.id]
+
+    def __getstate__(self):
+        return (self.hooks_dict_ref(), self.id, tuple(ref() for ref in self.extra_dict_ref))
+
+    def __setstate__(self, state):
+        if state[0] is None:
+            self.hooks_dict_ref = weakref.ref(OrderedDict())   # a dead reference
+        else:
+            self.hooks_dict_ref = weakref.ref(state[0])
+        self.id = state[1]
+        RemovableHandle.next_id = max(RemovableHandle.next_id, self.id + 1)
+        if len(state) < 3 or state[2] is None:
+            self.extra_dict_ref = ()
+        else:
+            self.extra_dict_ref = tuple(weakref.ref(d) for d in state[2])
 
     def __enter__(self):
         return self
@@ -81,6 +111,285 @@ def _typename(obj):
     return f"{module}.{cls.__qualname__}"
 
 
+# -- global hooks (torch.nn.modules.module.register_module_*) -------------------------------
+
+_global_buffer_registration_hooks = OrderedDict()
+_global_module_registration_hooks = OrderedDict()
+_global_parameter_registration_hooks = OrderedDict()
+_global_backward_pre_hooks = OrderedDict()
+_global_backward_hooks = OrderedDict()
+_global_is_full_backward_hook = None
+_global_forward_pre_hooks = OrderedDict()
+_global_forward_hooks = OrderedDict()
+_global_forward_hooks_always_called = OrderedDict()
+_global_forward_hooks_with_kwargs = OrderedDict()
+
+
+def _has_any_global_hook():
+    return (_global_backward_pre_hooks or _global_backward_hooks or _global_forward_pre_hooks
+            or _global_forward_hooks or _global_forward_hooks_always_called
+            or _global_forward_hooks_with_kwargs)
+
+
+def register_module_buffer_registration_hook(hook):
+    """hook(module, name, buffer) -> None or a new buffer, on every register_buffer."""
+    handle = RemovableHandle(_global_buffer_registration_hooks)
+    _global_buffer_registration_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_module_registration_hook(hook):
+    """hook(module, name, submodule) -> None or a new submodule, on every add_module."""
+    handle = RemovableHandle(_global_module_registration_hooks)
+    _global_module_registration_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_parameter_registration_hook(hook):
+    """hook(module, name, param) -> None or a new parameter, on every register_parameter."""
+    handle = RemovableHandle(_global_parameter_registration_hooks)
+    _global_parameter_registration_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_forward_pre_hook(hook):
+    """A forward pre-hook for every module, run before the module's own."""
+    handle = RemovableHandle(_global_forward_pre_hooks)
+    _global_forward_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
+    """A forward hook for every module, run before the module's own."""
+    handle = RemovableHandle(_global_forward_hooks,
+                             extra_dict=_global_forward_hooks_always_called)
+    _global_forward_hooks[handle.id] = hook
+    if with_kwargs:
+        _global_forward_hooks_with_kwargs[handle.id] = True
+    if always_call:
+        _global_forward_hooks_always_called[handle.id] = True
+    return handle
+
+
+def register_module_backward_hook(hook):
+    """Deprecated: a non-full backward hook for every module."""
+    global _global_is_full_backward_hook
+    if _global_is_full_backward_hook is True:
+        raise RuntimeError("Cannot use both regular backward hooks and full backward hooks as a "
+                           "global Module hook. Please use only one of them.")
+    _global_is_full_backward_hook = False
+    handle = RemovableHandle(_global_backward_hooks)
+    _global_backward_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_full_backward_pre_hook(hook):
+    """A full backward pre-hook for every module, run before the module's own."""
+    handle = RemovableHandle(_global_backward_pre_hooks)
+    _global_backward_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_full_backward_hook(hook):
+    """A full backward hook for every module, run before the module's own."""
+    global _global_is_full_backward_hook
+    if _global_is_full_backward_hook is False:
+        raise RuntimeError("Cannot use both regular backward hooks and full backward hooks as a "
+                           "global Module hook. Please use only one of them.")
+    _global_is_full_backward_hook = True
+    handle = RemovableHandle(_global_backward_hooks)
+    _global_backward_hooks[handle.id] = hook
+    return handle
+
+
+class _WrappedHook:
+    """A hook called with the module (held weakly) as its first argument."""
+
+    def __init__(self, hook, module=None):
+        self.hook = hook
+        functools.update_wrapper(self, hook)
+        self.with_module = False
+        if module is not None:
+            self.module = weakref.ref(module)
+            self.with_module = True
+
+    def __call__(self, *args, **kwargs):
+        if self.with_module:
+            module = self.module()
+            if module is None:
+                raise RuntimeError("You are trying to call the hook of a dead Module!")
+            return self.hook(module, *args, **kwargs)
+        return self.hook(*args, **kwargs)
+
+    def __getstate__(self):
+        result = {"hook": self.hook, "with_module": self.with_module}
+        if self.with_module:
+            result["module"] = self.module()
+        return result
+
+    def __setstate__(self, state):
+        self.hook = state["hook"]
+        self.with_module = state["with_module"]
+        if self.with_module:
+            if state["module"] is None:
+                raise RuntimeError("You are trying to revive the hook of a dead Module!")
+            self.module = weakref.ref(state["module"])
+
+
+# -- full backward hooks (torch.utils.hooks.BackwardHook) --------------------------------------
+
+class BackwardHookFunction(Function):
+    """Identity on the module's tensors; its node (BackwardHookFunctionBackward) is where the
+    backward hooks see the gradients go by."""
+
+    @staticmethod
+    def forward(ctx, *args):
+        ctx.mark_non_differentiable(*[arg for arg in args if not arg.requires_grad])
+        return args
+
+    @staticmethod
+    def backward(ctx, *args):
+        return args
+
+
+class _BackwardHook:
+    """Wires a module call's full backward hooks and pre-hooks (torch.utils.hooks.BackwardHook):
+    ``setup_input_hook`` before forward, ``setup_output_hook`` after it."""
+
+    def __init__(self, module, user_hooks, user_pre_hooks):
+        self.user_hooks = user_hooks
+        self.user_pre_hooks = user_pre_hooks
+        self.module = module
+        self.grad_outputs = None
+        self.n_outputs = -1
+        self.output_tensors_index = None
+        self.n_inputs = -1
+        self.input_tensors_index = None
+
+    @staticmethod
+    def _pack_with_none(indices, values, size):
+        res = [None] * size
+        for idx, val in zip(indices, values):
+            res[idx] = val
+        return tuple(res)
+
+    @staticmethod
+    def _unpack_none(indices, values):
+        return tuple(values[idx] for idx in indices)
+
+    def _set_user_hook(self, grad_fn):
+        def hook(grad_input, _):
+            if self.grad_outputs is None:
+                # The gradient reached the module's inputs without passing its outputs
+                # (double backward, for instance).
+                return None
+            res = self._pack_with_none(self.input_tensors_index, grad_input, self.n_inputs)
+            for user_hook in self.user_hooks:
+                out = user_hook(self.module, res, self.grad_outputs)
+                if out is None:
+                    continue
+                if len(out) != len(res):
+                    raise RuntimeError("Backward hook returned an invalid number of grad_input, "
+                                       f"got {len(out)}, but expected {len(res)}")
+                res = out
+            self.grad_outputs = None
+            return self._unpack_none(self.input_tensors_index, res)
+
+        grad_fn.register_hook(hook)
+
+    def _apply_on_tensors(self, fn, args):
+        tensors_idx = []
+        tensors = []
+        requires_grad = False
+        for i, arg in enumerate(args):
+            if isinstance(arg, Tensor):
+                tensors_idx.append(i)
+                tensors.append(arg)
+                requires_grad |= arg.requires_grad
+        if not (requires_grad and _gm._enabled):
+            return args, None
+        new_tensors = BackwardHookFunction.apply(*tensors)
+        if len(new_tensors) == 0:
+            raise RuntimeError("Cannot set Module backward hook for a Module with no input "
+                               "Tensors.")
+        grad_fns = [t.grad_fn for t in new_tensors if t.grad_fn is not None and
+                    t.grad_fn.name() == "BackwardHookFunctionBackward"]
+        if len(grad_fns) == 0:
+            raise RuntimeError("Error while setting up backward hooks. Please open an issue with "
+                               "a code sample to reproduce this.")
+        fn(grad_fns[0])
+        arg_list = list(args)
+        for idx, val in zip(tensors_idx, new_tensors):
+            arg_list[idx] = val
+        if type(args) is tuple:
+            out = tuple(arg_list)
+        else:
+            out = type(args)(*arg_list)
+        return out, tensors_idx
+
+    def setup_input_hook(self, args):
+        res, input_idx = self._apply_on_tensors(self._set_user_hook, args)
+        self.n_inputs = len(args)
+        self.input_tensors_index = input_idx
+        return res
+
+    def setup_output_hook(self, args):
+        def fn(grad_fn):
+            n_tensors = len(grad_fn.next_functions)
+
+            def hook(_, grad_output):
+                # ember's engine hands over only the gradients that arrived: pad with None.
+                grad_output = tuple(grad_output) + (None,) * (n_tensors - len(grad_output))
+                self.grad_outputs = self._pack_with_none(self.output_tensors_index,
+                                                         grad_output, self.n_outputs)
+                if self.user_pre_hooks:
+                    expected_len = len(self.grad_outputs)
+                    for user_pre_hook in self.user_pre_hooks:
+                        hook_grad_outputs = user_pre_hook(self.module, self.grad_outputs)
+                        if hook_grad_outputs is None:
+                            continue
+                        actual_len = len(hook_grad_outputs)
+                        if actual_len != expected_len:
+                            raise RuntimeError("Backward pre hook returned an invalid number of "
+                                               f"grad_output, got {actual_len}, but expected "
+                                               f"{expected_len}")
+                        self.grad_outputs = hook_grad_outputs
+                local_grad_outputs = self.grad_outputs
+                if self.input_tensors_index is None:
+                    # No input requires grad: the hooks fire here, with grad_input all None.
+                    warnings.warn(
+                        "Full backward hook is firing when gradients are computed with respect "
+                        "to module outputs since no inputs require gradients. See "
+                        "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
+                        "#torch.nn.Module.register_full_backward_hook for more details.",
+                        stacklevel=5)
+                    grad_inputs = self._pack_with_none([], [], self.n_inputs)
+                    for user_hook in self.user_hooks:
+                        res = user_hook(self.module, grad_inputs, self.grad_outputs)
+                        if res is not None and not (isinstance(res, tuple) and
+                                                    all(el is None for el in res)):
+                            raise RuntimeError("Backward hook for Modules where no input "
+                                               "requires gradient should always return None or "
+                                               "None for all gradients.")
+                    self.grad_outputs = None
+                if local_grad_outputs is not None:
+                    return tuple(local_grad_outputs[i] for i in self.output_tensors_index)
+                return None
+
+            grad_fn.register_hook(hook)
+
+        is_tuple = True
+        if not isinstance(args, tuple):
+            args = (args,)
+            is_tuple = False
+        res, output_idx = self._apply_on_tensors(fn, args)
+        self.n_outputs = len(args)
+        self.output_tensors_index = output_idx
+        if not is_tuple:
+            res = res[0]
+        return res
+
+
 def _forward_unimplemented(self, *input):
     raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
                               '"forward" function')
@@ -96,6 +405,7 @@ class Module:
     _version = 1
     training: bool
     call_super_init = False
+    _compiled_call_impl = None
 
     def __init__(self, *args, **kwargs):
         if self.call_super_init is False and kwargs:
@@ -110,11 +420,18 @@ class Module:
         set_(self, "_parameters", {})
         set_(self, "_buffers", {})
         set_(self, "_non_persistent_buffers_set", set())
+        set_(self, "_backward_pre_hooks", OrderedDict())
+        set_(self, "_backward_hooks", OrderedDict())
+        set_(self, "_is_full_backward_hook", None)
         set_(self, "_forward_hooks", OrderedDict())
         set_(self, "_forward_hooks_with_kwargs", OrderedDict())
         set_(self, "_forward_hooks_always_called", OrderedDict())
         set_(self, "_forward_pre_hooks", OrderedDict())
         set_(self, "_forward_pre_hooks_with_kwargs", OrderedDict())
+        set_(self, "_state_dict_hooks", OrderedDict())
+        set_(self, "_state_dict_pre_hooks", OrderedDict())
+        set_(self, "_load_state_dict_pre_hooks", OrderedDict())
+        set_(self, "_load_state_dict_post_hooks", OrderedDict())
         set_(self, "_modules", {})
         if self.call_super_init:
             super().__init__(*args, **kwargs)
@@ -137,6 +454,10 @@ class Module:
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
                             "(torch Tensor or None required)")
+        for hook in _global_buffer_registration_hooks.values():
+            output = hook(self, name, tensor)
+            if output is not None:
+                tensor = output
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -166,6 +487,10 @@ class Module:
                 f"be created explicitly. To express '{name}' as a function of another Tensor, "
                 "compute the value in the forward() method.")
         else:
+            for hook in _global_parameter_registration_hooks.values():
+                output = hook(self, name, param)
+                if output is not None:
+                    param = output
             self._parameters[name] = param
 
     def add_module(self, name, module):
@@ -180,6 +505,10 @@ class Module:
             raise KeyError(f'module name can\'t contain ".", got: {name}')
         if name == "":
             raise KeyError('module name can\'t be empty string ""')
+        for hook in _global_module_registration_hooks.values():
+            output = hook(self, name, module)
+            if output is not None:
+                module = output
         self._modules[name] = module
 
     def register_module(self, name, module):
@@ -193,21 +522,40 @@ class Module:
         mod = self
         for item in target.split("."):
             if not hasattr(mod, item):
-                raise AttributeError(f"{mod._get_name()} has no attribute `{item}`")
+                raise AttributeError(mod._get_name() + " has no attribute `" + item + "`")
             mod = getattr(mod, item)
             if not isinstance(mod, Module):
-                raise AttributeError(f"`{item}` is not an nn.Module")
+                raise AttributeError("`" + item + "` is not an nn.Module")
         return mod
+
+    def set_submodule(self, target, module, strict=False):
+        """Replace (or, unless strict, add) the submodule at a dotted path."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        atoms = target.split(".")
+        if not isinstance(module, Module):
+            raise ValueError("`module` is not an nn.Module, found " + str(type(module)))
+        if len(atoms) == 1:
+            parent = self
+        else:
+            parent = self.get_submodule(".".join(atoms[:-1]))
+        if strict and not hasattr(parent, atoms[-1]):
+            raise AttributeError(parent._get_name() + " has no attribute `" + atoms[-1] + "`")
+        if hasattr(parent, atoms[-1]):
+            mod = getattr(parent, atoms[-1])
+            if not isinstance(mod, Module):
+                raise AttributeError("`" + atoms[-1] + "` is not an nn.Module")
+        setattr(parent, atoms[-1], module)
 
     def get_parameter(self, target):
         """The parameter at a dotted path such as 'net.0.weight'."""
         module_path, _, param_name = target.rpartition(".")
         mod = self.get_submodule(module_path)
         if not hasattr(mod, param_name):
-            raise AttributeError(f"{mod._get_name()} has no attribute `{param_name}`")
+            raise AttributeError(mod._get_name() + " has no attribute `" + param_name + "`")
         param = getattr(mod, param_name)
         if not isinstance(param, Parameter):
-            raise AttributeError(f"`{param_name}` is not an nn.Parameter")
+            raise AttributeError("`" + param_name + "` is not an nn.Parameter")
         return param
 
     def get_buffer(self, target):
@@ -215,10 +563,10 @@ class Module:
         module_path, _, buffer_name = target.rpartition(".")
         mod = self.get_submodule(module_path)
         if not hasattr(mod, buffer_name):
-            raise AttributeError(f"{mod._get_name()} has no attribute `{buffer_name}`")
+            raise AttributeError(mod._get_name() + " has no attribute `" + buffer_name + "`")
         buffer = getattr(mod, buffer_name)
         if buffer_name not in mod._buffers:
-            raise AttributeError(f"`{buffer_name}` is not a buffer")
+            raise AttributeError("`" + buffer_name + "` is not a buffer")
         return buffer
 
     # -- attribute protocol -----------------------------------------------------------------
@@ -267,21 +615,32 @@ class Module:
                     raise AttributeError("cannot assign module before Module.__init__() call")
                 remove_from(self.__dict__, self._parameters, self._buffers,
                             self._non_persistent_buffers_set)
+                for hook in _global_module_registration_hooks.values():
+                    output = hook(self, name, value)
+                    if output is not None:
+                        value = output
                 modules[name] = value
             elif modules is not None and name in modules:
                 if value is not None:
                     raise TypeError(f"cannot assign '{_typename(value)}' as child module "
                                     f"'{name}' (torch.nn.Module or None expected)")
+                for hook in _global_module_registration_hooks.values():
+                    output = hook(self, name, value)
+                    if output is not None:
+                        value = output
                 modules[name] = value
             else:
                 buffers = self.__dict__.get("_buffers")
-                if buffers is not None and name in buffers:
+                if isinstance(value, Buffer) or buffers is not None and name in buffers:
                     if value is not None and not isinstance(value, Tensor):
                         raise TypeError(f"cannot assign '{_typename(value)}' as buffer "
                                         f"'{name}' (torch.nn.Buffer, torch.Tensor or None "
                                         "expected)")
-                    self.register_buffer(name, value,
-                                         name not in self._non_persistent_buffers_set)
+                    if isinstance(value, Buffer):
+                        persistent = value.persistent
+                    else:
+                        persistent = name not in self._non_persistent_buffers_set
+                    self.register_buffer(name, value, persistent)
                 else:
                     object.__setattr__(self, name, value)
 
@@ -301,63 +660,143 @@ class Module:
                 list(self._modules) + list(self._buffers))
         return sorted(k for k in keys if not k[0].isdigit())
 
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_compiled_call_impl", None)
+        return state
+
     def __setstate__(self, state):
         self.__dict__.update(state)
+        # Modules pickled before these attributes existed.
+        d = self.__dict__
+        for name in ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs",
+                     "_forward_hooks_with_kwargs", "_forward_hooks_always_called",
+                     "_state_dict_hooks", "_state_dict_pre_hooks", "_load_state_dict_pre_hooks",
+                     "_load_state_dict_post_hooks", "_backward_pre_hooks"):
+            if name not in d:
+                object.__setattr__(self, name, OrderedDict())
+        if "_non_persistent_buffers_set" not in d:
+            object.__setattr__(self, "_non_persistent_buffers_set", set())
+        if "_is_full_backward_hook" not in d:
+            object.__setattr__(self, "_is_full_backward_hook", None)
 
     # -- calling --------------------------------------------------------------------------
-    def __call__(self, *args, **kwargs):
-        if not (self._forward_hooks or self._forward_pre_hooks):
+    def _call_impl(self, *args, **kwargs):
+        # The common case first: no hook anywhere, just forward.
+        if not (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks
+                or self._backward_pre_hooks or _global_forward_hooks
+                or _global_forward_pre_hooks or _global_backward_hooks
+                or _global_backward_pre_hooks):
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
 
+    __call__ = _call_impl
+
+    def _wrapped_call_impl(self, *args, **kwargs):
+        return self._call_impl(*args, **kwargs)
+
     def _call_with_hooks(self, args, kwargs):
-        """forward with its pre-hooks before and its hooks after (torch's _call_impl)."""
+        """forward with every hook around it, in torch's _call_impl order."""
         result = None
-        called_always = set()
+        called_always_called_hooks = set()
         try:
-            for hook_id, hook in list(self._forward_pre_hooks.items()):
-                if hook_id in self._forward_pre_hooks_with_kwargs:
-                    r = hook(self, args, kwargs)
-                    if r is not None:
-                        if isinstance(r, tuple) and len(r) == 2:
-                            args, kwargs = r
-                        else:
-                            raise RuntimeError("forward pre-hook must return None or a tuple "
-                                               f"of (new_args, new_kwargs), but got {r}.")
-                else:
-                    r = hook(self, args)
-                    if r is not None:
-                        args = r if isinstance(r, tuple) else (r,)
+            full_backward_hooks, non_full_backward_hooks = [], []
+            backward_pre_hooks = []
+            if self._backward_pre_hooks or _global_backward_pre_hooks:
+                backward_pre_hooks = self._get_backward_pre_hooks()
+            if self._backward_hooks or _global_backward_hooks:
+                full_backward_hooks, non_full_backward_hooks = self._get_backward_hooks()
+            if _global_forward_pre_hooks or self._forward_pre_hooks:
+                for hook_id, hook in (*_global_forward_pre_hooks.items(),
+                                      *self._forward_pre_hooks.items()):
+                    if hook_id in self._forward_pre_hooks_with_kwargs:
+                        args_kwargs_result = hook(self, args, kwargs)
+                        if args_kwargs_result is not None:
+                            if isinstance(args_kwargs_result, tuple) and \
+                                    len(args_kwargs_result) == 2:
+                                args, kwargs = args_kwargs_result
+                            else:
+                                raise RuntimeError(
+                                    "forward pre-hook must return None or a tuple of "
+                                    f"(new_args, new_kwargs), but got {args_kwargs_result}.")
+                    else:
+                        args_result = hook(self, args)
+                        if args_result is not None:
+                            if not isinstance(args_result, tuple):
+                                args_result = (args_result,)
+                            args = args_result
+            bw_hook = None
+            if full_backward_hooks or backward_pre_hooks:
+                bw_hook = _BackwardHook(self, full_backward_hooks, backward_pre_hooks)
+                args = bw_hook.setup_input_hook(args)
             result = self.forward(*args, **kwargs)
-            for hook_id, hook in list(self._forward_hooks.items()):
-                if hook_id in self._forward_hooks_always_called:
-                    called_always.add(hook_id)
-                if hook_id in self._forward_hooks_with_kwargs:
-                    r = hook(self, args, kwargs, result)
-                else:
-                    r = hook(self, args, result)
-                if r is not None:
-                    result = r
+            if _global_forward_hooks or self._forward_hooks:
+                for hook_id, hook in (*_global_forward_hooks.items(),
+                                      *self._forward_hooks.items()):
+                    if hook_id in self._forward_hooks_always_called or \
+                            hook_id in _global_forward_hooks_always_called:
+                        called_always_called_hooks.add(hook_id)
+                    if hook_id in self._forward_hooks_with_kwargs or \
+                            hook_id in _global_forward_hooks_with_kwargs:
+                        hook_result = hook(self, args, kwargs, result)
+                    else:
+                        hook_result = hook(self, args, result)
+                    if hook_result is not None:
+                        result = hook_result
+            if bw_hook:
+                if not isinstance(result, (Tensor, tuple)):
+                    warnings.warn("For backward hooks to be called, module output should be a "
+                                  "Tensor or a tuple of Tensors but received "
+                                  f"{type(result)}", stacklevel=2)
+                result = bw_hook.setup_output_hook(result)
+            if non_full_backward_hooks:
+                var = result
+                while not isinstance(var, Tensor):
+                    if isinstance(var, dict):
+                        var = next(v for v in var.values() if isinstance(v, Tensor))
+                    else:
+                        var = var[0]
+                grad_fn = var.grad_fn
+                if grad_fn is not None:
+                    for hook in non_full_backward_hooks:
+                        grad_fn.register_hook(_WrappedHook(hook, self))
+                    self._maybe_warn_non_full_backward_hook(args, result, grad_fn)
             return result
         except Exception:
-            for hook_id, hook in list(self._forward_hooks.items()):
+            # Hooks registered with always_call=True run even when forward raised.
+            for hook_id, hook in _global_forward_hooks.items():
+                if hook_id in _global_forward_hooks_always_called and \
+                        hook_id not in called_always_called_hooks:
+                    try:
+                        hook_result = hook(self, args, result)
+                        if hook_result is not None:
+                            result = hook_result
+                    except Exception as e:  # noqa: BLE001 - torch silences these too
+                        warnings.warn("global module forward hook with ``always_call=True`` "
+                                      "raised an exception that was silenced as another error "
+                                      f"was raised in forward: {str(e)}", stacklevel=2)
+                        continue
+            for hook_id, hook in self._forward_hooks.items():
                 if hook_id in self._forward_hooks_always_called and \
-                        hook_id not in called_always:
+                        hook_id not in called_always_called_hooks:
                     try:
                         if hook_id in self._forward_hooks_with_kwargs:
-                            r = hook(self, args, kwargs, result)
+                            hook_result = hook(self, args, kwargs, result)
                         else:
-                            r = hook(self, args, result)
-                        if r is not None:
-                            result = r
+                            hook_result = hook(self, args, result)
+                        if hook_result is not None:
+                            result = hook_result
                     except Exception as e:  # noqa: BLE001 - torch silences these too
-                        warnings.warn("module forward hook with ``always_call=True`` raised "
-                                      "an exception that was silenced as another error was "
-                                      f"raised in forward: {str(e)}", stacklevel=2)
+                        warnings.warn("module forward hook with ``always_call=True`` raised an "
+                                      "exception that was silenced as another error was raised "
+                                      f"in forward: {str(e)}", stacklevel=2)
+                        continue
             raise
 
+    # -- hooks ----------------------------------------------------------------------------
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
-        """hook(module, args) -> None or new args, run before every forward."""
+        """hook(module, args) -> None or new args (with_kwargs: hook(module, args, kwargs) ->
+        None or (args, kwargs)), run before every forward."""
         handle = RemovableHandle(self._forward_pre_hooks,
                                  extra_dict=self._forward_pre_hooks_with_kwargs)
         self._forward_pre_hooks[handle.id] = hook
@@ -369,7 +808,8 @@ class Module:
 
     def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
                               always_call=False):
-        """hook(module, args, output) -> None or new output, run after every forward."""
+        """hook(module, args, output) -> None or new output (with_kwargs: hook(module, args,
+        kwargs, output)), run after every forward (always_call: even when it raised)."""
         handle = RemovableHandle(self._forward_hooks,
                                  extra_dict=[self._forward_hooks_with_kwargs,
                                              self._forward_hooks_always_called])
@@ -380,6 +820,146 @@ class Module:
             self._forward_hooks_always_called[handle.id] = True
         if prepend:
             self._forward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """hook(module, grad_output) -> None or new grad_output, when the gradients of the
+        module's outputs are known."""
+        handle = RemovableHandle(self._backward_pre_hooks)
+        self._backward_pre_hooks[handle.id] = hook
+        if prepend:
+            self._backward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_backward_hook(self, hook):
+        """Deprecated (register_full_backward_hook): hook(module, grad_input, grad_output)
+        on the grad_fn of the module's output."""
+        if self._is_full_backward_hook is True:
+            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks "
+                               "on a single Module. Please use only one of them.")
+        self._is_full_backward_hook = False
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        return handle
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """hook(module, grad_input, grad_output) -> None or new grad_input, when the gradients
+        of the module's inputs are known."""
+        if self._is_full_backward_hook is False:
+            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks "
+                               "on a single Module. Please use only one of them.")
+        self._is_full_backward_hook = True
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        if prepend:
+            self._backward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def _get_backward_hooks(self):
+        full_backward_hooks = []
+        if _global_is_full_backward_hook is True:
+            full_backward_hooks += _global_backward_hooks.values()
+        if self._is_full_backward_hook is True:
+            full_backward_hooks += self._backward_hooks.values()
+        non_full_backward_hooks = []
+        if _global_is_full_backward_hook is False:
+            non_full_backward_hooks += _global_backward_hooks.values()
+        if self._is_full_backward_hook is False:
+            non_full_backward_hooks += self._backward_hooks.values()
+        return full_backward_hooks, non_full_backward_hooks
+
+    def _get_backward_pre_hooks(self):
+        backward_pre_hooks = []
+        backward_pre_hooks += _global_backward_pre_hooks.values()
+        backward_pre_hooks += self._backward_pre_hooks.values()
+        return backward_pre_hooks
+
+    def _maybe_warn_non_full_backward_hook(self, inputs, result, grad_fn):
+        if not isinstance(result, Tensor):
+            if not (isinstance(result, tuple) and all(isinstance(r, Tensor) for r in result)):
+                warnings.warn(
+                    "Using non-full backward hooks on a Module that does not return a single "
+                    "Tensor or a tuple of Tensors is deprecated and will be removed in future "
+                    "versions. This hook will be missing some of the grad_output. Please use "
+                    "register_full_backward_hook to get the documented behavior.",
+                    FutureWarning, stacklevel=2)
+                return
+        else:
+            result = (result,)
+        if not isinstance(inputs, Tensor):
+            if not (isinstance(inputs, tuple) and all(isinstance(i, Tensor) for i in inputs)):
+                warnings.warn(
+                    "Using non-full backward hooks on a Module that does not take as input a "
+                    "single Tensor or a tuple of Tensors is deprecated and will be removed in "
+                    "future versions. This hook will be missing some of the grad_input. Please "
+                    "use register_full_backward_hook to get the documented behavior.",
+                    FutureWarning, stacklevel=2)
+                return
+        else:
+            inputs = (inputs,)
+        out_grad_fn = {r.grad_fn for r in result if r.grad_fn is not None}
+        if len(out_grad_fn) == 0 or (len(out_grad_fn) == 1 and grad_fn not in out_grad_fn):
+            warnings.warn(
+                "Using a non-full backward hook when outputs are nested in python data "
+                "structure is deprecated and will be removed in future versions. This hook "
+                "will be missing some grad_output.", FutureWarning, stacklevel=2)
+        elif len(out_grad_fn) > 1:
+            warnings.warn(
+                "Using a non-full backward hook when outputs are generated by different "
+                "autograd Nodes is deprecated and will be removed in future versions. This "
+                "hook will be missing some grad_output. Please use register_full_backward_hook "
+                "to get the documented behavior.", FutureWarning, stacklevel=2)
+        else:
+            inputs_grad_fn = {i.grad_fn for i in inputs if i.grad_fn is not None}
+            next_functions = {n[0] for n in grad_fn.next_functions}
+            if inputs_grad_fn != next_functions:
+                warnings.warn(
+                    "Using a non-full backward hook when the forward contains multiple "
+                    "autograd Nodes is deprecated and will be removed in future versions. This "
+                    "hook will be missing some grad_input. Please use "
+                    "register_full_backward_hook to get the documented behavior.",
+                    FutureWarning, stacklevel=2)
+
+    def _register_state_dict_hook(self, hook):
+        """hook(module, state_dict, prefix, local_metadata) -> None or a new state_dict
+        (respected for the root module only)."""
+        if getattr(hook, "_from_public_api", False):
+            raise RuntimeError("Cannot register the same function as the state dict post hook "
+                               "that was previously registered via "
+                               "register_state_dict_post_hook")
+        handle = RemovableHandle(self._state_dict_hooks)
+        self._state_dict_hooks[handle.id] = hook
+        return handle
+
+    def register_state_dict_post_hook(self, hook):
+        """hook(module, state_dict, prefix, local_metadata) -> None, after state_dict."""
+        hook._from_public_api = True
+        handle = RemovableHandle(self._state_dict_hooks)
+        self._state_dict_hooks[handle.id] = hook
+        return handle
+
+    def register_state_dict_pre_hook(self, hook):
+        """hook(module, prefix, keep_vars) -> None, before state_dict."""
+        handle = RemovableHandle(self._state_dict_pre_hooks)
+        self._state_dict_pre_hooks[handle.id] = hook
+        return handle
+
+    def _register_load_state_dict_pre_hook(self, hook, with_module=False):
+        handle = RemovableHandle(self._load_state_dict_pre_hooks)
+        self._load_state_dict_pre_hooks[handle.id] = _WrappedHook(
+            hook, self if with_module else None)
+        return handle
+
+    def register_load_state_dict_pre_hook(self, hook):
+        """hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs) -> None, before this module loads its entries."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
+    def register_load_state_dict_post_hook(self, hook):
+        """hook(module, incompatible_keys) -> None, after load_state_dict reached the module
+        and its children (the keys may be edited in place)."""
+        handle = RemovableHandle(self._load_state_dict_post_hooks)
+        self._load_state_dict_post_hooks[handle.id] = hook
         return handle
 
     # -- iteration ------------------------------------------------------------------------
@@ -414,12 +994,12 @@ class Module:
         for _, module in self.named_children():
             yield module
 
-    def _named_members(self, get_members, prefix="", recurse=True, remove_duplicate=True):
+    def _named_members(self, get_members_fn, prefix="", recurse=True, remove_duplicate=True):
         memo = set()
         modules = (self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
                    if recurse else [(prefix, self)])
         for module_prefix, module in modules:
-            for k, v in get_members(module):
+            for k, v in get_members_fn(module):
                 if v is None or v in memo:
                     continue
                 if remove_duplicate:
@@ -442,17 +1022,21 @@ class Module:
         for _, buf in self.named_buffers(recurse=recurse):
             yield buf
 
-    def _post_order(self):
+    def _post_order(self, override=None):
         """self and its submodules, children before parents, following children() at each
         level as torch's recursive apply/_apply do (a module shared by two parents comes
-        twice)."""
+        twice).  A submodule whose class overrides the method named `override` is yielded
+        as ``(module, True)`` without its subtree: it walks that itself."""
         stack = [(self, self.children())]
         while stack:
             module, it = stack[-1]
             child = next(it, None)
             if child is None:
                 stack.pop()
-                yield module
+                yield module, False
+            elif override is not None and \
+                    getattr(type(child), override) is not getattr(Module, override):
+                yield child, True
             else:
                 stack.append((child, child.children()))
 
@@ -481,20 +1065,35 @@ class Module:
 
     def zero_grad(self, set_to_none=True):
         """Reset the gradients of all parameters (to None, or to zeros in place)."""
+        if getattr(self, "_is_replica", False):
+            warnings.warn(
+                "Calling .zero_grad() from a module created with nn.DataParallel() has no "
+                "effect. The parameters are copied (in a differentiable manner) from the "
+                "original module. This means they are not leaf nodes in autograd and so don't "
+                "accumulate gradients. If you need gradients in your forward method, consider "
+                "using autograd.grad instead.", stacklevel=2)
         for p in self.parameters():
             _zero_grad(p, set_to_none)
 
     def apply(self, fn):
         """fn(module) for every submodule (children first) and then self."""
-        for module in self._post_order():
-            fn(module)
+        for module, own_walk in self._post_order("apply"):
+            if own_walk:
+                module.apply(fn)
+            else:
+                fn(module)
         return self
 
     def _apply(self, fn, recurse=True):
         """Replace every parameter's data, gradient and every buffer by fn(tensor)."""
-        modules = self._post_order() if recurse else (self,)
-        for module in modules:
-            module._apply_local(fn)
+        if not recurse:
+            self._apply_local(fn)
+            return self
+        for module, own_walk in self._post_order("_apply"):
+            if own_walk:
+                module._apply(fn)
+            else:
+                module._apply_local(fn)
         return self
 
     def _apply_local(self, fn):
@@ -502,16 +1101,61 @@ class Module:
             if param is None:
                 continue
             with _gm.no_grad():
-                applied = fn(param)
+                param_applied = fn(param)
             # torch keeps the Parameter object (so optimizers still hold it): `.data =`.
-            param.data = applied
+            _set_data(param, param_applied)
             grad = param._grad
             if grad is not None:
                 with _gm.no_grad():
-                    grad.data = fn(grad)
+                    grad_applied = fn(grad)
+                _set_data(grad, grad_applied)
         for key, buf in self._buffers.items():
             if buf is not None:
                 self._buffers[key] = fn(buf)
+
+    def cuda(self, device=None):
+        """Move to the GPU: ember runs on the CPU only (torch's CPU build raises the same)."""
+        return self._apply(lambda t: _no_accelerator("Torch not compiled with CUDA enabled"))
+
+    def xpu(self, device=None):
+        return self._apply(lambda t: _no_accelerator("Torch not compiled with XPU enabled"))
+
+    def ipu(self, device=None):
+        def fail(t):
+            raise RuntimeError("PyTorch is not linked with support for ipu devices")
+        return self._apply(fail)
+
+    def mtia(self, device=None):
+        return self._apply(lambda t: _no_accelerator(
+            "Torch not compiled with MTIA enabled. Ensure you have `import "
+            "mtia.host_runtime.torch_mtia.dynamic_library` in your python src file and include "
+            "`//mtia/host_runtime/torch_mtia:torch_mtia` as your target dependency!"))
+
+    def cpu(self):
+        return self._apply(lambda t: t.cpu())
+
+    def type(self, dst_type):
+        """Cast every parameter and buffer to dst_type (a dtype or 'torch.DoubleTensor')."""
+        return self._apply(lambda t: t.type(dst_type))
+
+    def float(self):
+        return self._apply(lambda t: t.float() if t.is_floating_point() else t)
+
+    def double(self):
+        return self._apply(lambda t: t.double() if t.is_floating_point() else t)
+
+    def half(self):
+        return self._apply(lambda t: t.half() if t.is_floating_point() else t)
+
+    def bfloat16(self):
+        raise NotImplementedError("ember has no bfloat16 dtype (NumPy has none): Module."
+                                  "bfloat16() is not supported; use half() or float()")
+
+    def to_empty(self, *, device, recurse=True):
+        """Parameters and buffers become uninitialised tensors of the same shape on device."""
+        from ...ops.creation import empty_like
+        _parse_to((), {"device": device})
+        return self._apply(lambda t: empty_like(t), recurse=recurse)
 
     def to(self, *args, **kwargs):
         """to(dtype) / to(device) / to(device, dtype) / to(tensor): cast floating point
@@ -530,27 +1174,11 @@ class Module:
                     "a complex module does not work as expected.", stacklevel=2)
             return self._apply(lambda t: _cast(t, dtype) if t._data.dtype.kind in "fc"
                                else t)
-        return self
-
-    def float(self):
-        return self._apply(lambda t: _cast(t, _dtype.float32) if t._data.dtype.kind == "f"
-                           else t)
-
-    def double(self):
-        return self._apply(lambda t: _cast(t, _dtype.float64) if t._data.dtype.kind == "f"
-                           else t)
-
-    def half(self):
-        return self._apply(lambda t: _cast(t, _dtype.float16) if t._data.dtype.kind == "f"
-                           else t)
-
-    def type(self, dst_type):
-        return self._apply(lambda t: _cast(t, dst_type))
-
-    def cpu(self):
-        return self
+        return self._apply(lambda t: t)
 
     def share_memory(self):
+        """A no-op: ember's tensors live in this process's memory (torch moves them to shared
+        memory for torch.multiprocessing)."""
         return self
 
     # -- state_dict -----------------------------------------------------------------------
@@ -562,7 +1190,8 @@ class Module:
         for name, buf in self._buffers.items():
             if buf is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = buf if keep_vars else buf.detach()
-        if type(self).get_extra_state is not Module.get_extra_state:
+        if getattr(self.__class__, "get_extra_state",
+                   Module.get_extra_state) is not Module.get_extra_state:
             destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = self.get_extra_state()
 
     def get_extra_state(self):
@@ -594,21 +1223,42 @@ class Module:
         if destination is None:
             destination = OrderedDict()
             destination._metadata = OrderedDict()
-        # Pre-order, like torch's recursion: a module's own entries, then each child's.
-        stack = [(self, prefix)]
+        # Pre-order, like torch's recursion: a module's own entries, then each child's; a
+        # module's post-hooks run once its children are done.
+        root_destination = destination
+        stack = [(self, prefix, None)]
         while stack:
-            module, pre = stack.pop()
+            module, pre, local_metadata = stack.pop()
+            if local_metadata is not None:          # the children of `module` are done
+                for hook in module._state_dict_hooks.values():
+                    hook_result = hook(module, destination, pre, local_metadata)
+                    if not getattr(hook, "_from_public_api", False):
+                        if hook_result is not None and module is self:
+                            root_destination = hook_result
+                    elif hook_result is not None:
+                        raise RuntimeError("state_dict post-hook must return None")
+                continue
+            if module is not self and type(module).state_dict is not Module.state_dict:
+                module.state_dict(destination=destination, prefix=pre, keep_vars=keep_vars)
+                continue
+            local_metadata = dict(version=module._version)
             if hasattr(destination, "_metadata"):
-                destination._metadata[pre[:-1]] = dict(version=module._version)
+                destination._metadata[pre[:-1]] = local_metadata
+            for hook in module._state_dict_pre_hooks.values():
+                hook(module, pre, keep_vars)
             module._save_to_state_dict(destination, pre, keep_vars)
-            children = [(child, pre + name + ".") for name, child in module._modules.items()
+            stack.append((module, pre, local_metadata))
+            children = [(child, pre + name + ".", None) for name, child in module._modules.items()
                         if child is not None]
             stack.extend(reversed(children))
-        return destination
+        return root_destination
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                               unexpected_keys, error_msgs):
         """Copy this module's own entries from state_dict, collecting what does not fit."""
+        for hook in self._load_state_dict_pre_hooks.values():
+            hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                 error_msgs)
         persistent_buffers = {k: v for k, v in self._buffers.items()
                               if k not in self._non_persistent_buffers_set}
         local_state = {k: v for k, v in itertools.chain(self._parameters.items(),
@@ -629,22 +1279,32 @@ class Module:
                 continue
             # Backward compatibility: a 1-element 1-d tensor loads into a 0-d parameter.
             if param.ndim == 0 and input_param.ndim == 1 and input_param.shape[0] == 1:
-                input_param = input_param.reshape(())
+                input_param = input_param[0]
             if input_param.shape != param.shape:
                 error_msgs.append(f"size mismatch for {key}: copying a param with shape "
                                   f"{input_param.shape} from checkpoint, the shape in current "
                                   f"model is {param.shape}.")
                 continue
-            if assign:
-                if isinstance(param, Parameter) and not isinstance(input_param, Parameter):
-                    input_param = Parameter(input_param, requires_grad=param.requires_grad)
-                elif isinstance(param, Parameter):
-                    input_param.requires_grad_(param.requires_grad)
-                setattr(self, name, input_param)
-            else:
-                _copy_into(param, input_param)
+            try:
+                with _gm.no_grad():
+                    if assign:
+                        if isinstance(param, Parameter):
+                            if not isinstance(input_param, Parameter):
+                                input_param = Parameter(input_param,
+                                                        requires_grad=param.requires_grad)
+                            else:
+                                input_param.requires_grad_(param.requires_grad)
+                        setattr(self, name, input_param)
+                    else:
+                        _copy_into(param, input_param)
+            except Exception as ex:  # noqa: BLE001 - reported like torch, with the others
+                error_msgs.append(f'While copying the parameter named "{key}", whose '
+                                  f"dimensions in the model are {param.size()} and whose "
+                                  f"dimensions in the checkpoint are {input_param.size()}, an "
+                                  f"exception occurred : {ex.args}.")
         extra_state_key = prefix + _EXTRA_STATE_KEY_SUFFIX
-        if type(self).set_extra_state is not Module.set_extra_state:
+        if getattr(self.__class__, "set_extra_state",
+                   Module.set_extra_state) is not Module.set_extra_state:
             if extra_state_key in state_dict:
                 self.set_extra_state(state_dict[extra_state_key])
             elif strict:
@@ -673,22 +1333,36 @@ class Module:
         error_msgs = []
         metadata = getattr(state_dict, "_metadata", None)
         state_dict = OrderedDict(state_dict)
-        # Pre-order walk; each child sees only the keys under its own prefix, as in torch.
-        stack = [(self, state_dict, "")]
+        if metadata is not None:
+            state_dict._metadata = metadata
+        # Pre-order walk; each child sees only the keys under its own prefix, as in torch; a
+        # module's post-hooks run once its children are loaded.
+        stack = [(self, state_dict, "", False)]
         while stack:
-            module, local_state_dict, prefix = stack.pop()
-            local_metadata = {} if metadata is None else dict(metadata.get(prefix[:-1], {}))
+            module, local_state_dict, prefix, children_done = stack.pop()
+            if children_done:
+                incompatible_keys = _IncompatibleKeys(missing_keys, unexpected_keys)
+                for hook in module._load_state_dict_post_hooks.values():
+                    out = hook(module, incompatible_keys)
+                    if out is not None:
+                        raise AssertionError(
+                            "Hooks registered with ``register_load_state_dict_post_hook`` are "
+                            "not expected to return new values, if incompatible_keys need to be "
+                            "modified, it should be done inplace.")
+                continue
+            local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
             if assign:
                 local_metadata["assign_to_params_buffers"] = assign
             module._load_from_state_dict(local_state_dict, prefix, local_metadata, True,
                                          missing_keys, unexpected_keys, error_msgs)
+            stack.append((module, None, prefix, True))
             children = []
             for name, child in module._modules.items():
                 if child is not None:
                     child_prefix = prefix + name + "."
                     child_state = {k: v for k, v in local_state_dict.items()
                                    if k.startswith(child_prefix)}
-                    children.append((child, child_state, child_prefix))
+                    children.append((child, child_state, child_prefix, False))
             stack.extend(reversed(children))
         if strict:
             if unexpected_keys:
@@ -749,6 +1423,19 @@ class Module:
             stack.extend(reversed(body))
         return "\n".join(out)
 
+    def _replicate_for_data_parallel(self):
+        replica = self.__new__(type(self))
+        replica.__dict__ = self.__dict__.copy()
+        replica._parameters = {}
+        replica._buffers = replica._buffers.copy()
+        replica._modules = replica._modules.copy()
+        replica._is_replica = True
+        return replica
+
+    def compile(self, *args, **kwargs):
+        raise NotImplementedError("ember has no compiler: Module.compile() (torch.compile) is "
+                                  "not supported")
+
 
 _LINE = object()        # marks a finished line on Module.__repr__'s stack
 
@@ -762,6 +1449,18 @@ def _indent(line, depth):
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
+def _no_accelerator(message):
+    raise AssertionError(message)
+
+
+def _set_data(t, new):
+    """t.data = new, with torch's check for a tensor that requires grad."""
+    if t._requires_grad and new._data.dtype.kind not in "fc":
+        raise RuntimeError("data set to a tensor that requires gradients must be floating point "
+                           "or complex dtype")
+    t.data = new
+
 
 def _zero_grad(p, set_to_none):
     """Module.zero_grad and Optimizer.zero_grad for one parameter."""
