@@ -16,7 +16,12 @@ from .ops.shape import *  # noqa: F401,F403
 from .ops.indexing import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .random import *  # noqa: F401,F403
+from .ops.activation import (torch_softmax as softmax, torch_log_softmax as log_softmax,  # noqa: E402,F401,E501
+                             selu, selu_, celu, celu_, prelu, threshold, threshold_,
+                             hardshrink, cosine_similarity, pairwise_distance)
 from . import autograd  # noqa: E402
+from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_enabled,  # noqa: E402,F401,E501
+                                    set_anomaly_enabled)
 from . import linalg  # noqa: E402
 from ._printing import set_printoptions  # noqa: E402
 
@@ -41,3 +46,5 @@ def numel(input):
 
 
 from . import nn, optim  # noqa: E402
+from . import utils, datasets  # noqa: E402
+from .serialization import save, load  # noqa: E402

@@ -24,6 +24,8 @@ import numpy as np
 __all__ = ["Node", "AccumulateGrad", "OUTPUT"]
 
 OUTPUT = object()          # marks "the op's own output" in Node.saved
+# Nodes torch implements by hand in C++: their name() carries the namespace.
+_CPP_NAMES = frozenset({"AccumulateGrad", "CopySlices", "CopyBackwards"})
 class _Freed(tuple):
     """Node.saved after the graph was released (an empty tuple that is not ``()``)."""
 
@@ -33,6 +35,14 @@ _sequence = itertools.count()
 
 # Set by the engine for the duration of a backward pass: unpack() returns Tensors when true.
 _state = {"create_graph": False}
+
+# Anomaly mode (ember.autograd.set_detect_anomaly): while on, every node records the forward
+# traceback that created it.  Read once per node; off, it costs that one read.
+_anomaly = False
+_anomaly_check_nan = True
+# The "missing zero_grad()" warning counts in-place accumulations into .grad while this is on
+# (ember.autograd.set_warn_missing_zero_grad; off for good once the warning has fired).
+_count_accumulations = True
 
 _SECOND_BACKWARD = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -56,10 +66,14 @@ class Node:
         self._hooks = None
         self._pre_hooks = None
         self._retain = None        # {output_nr: tensor} for retain_grad() on outputs
+        if _anomaly:
+            from ._explain import record_traceback
+            record_traceback(self)
 
     # -- what torch shows -------------------------------------------------------------
     def name(self):
-        return type(self).__name__
+        n = type(self).__name__
+        return "torch::autograd::" + n if n in _CPP_NAMES else n
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
@@ -91,7 +105,7 @@ class Node:
         """The saved tensors, version-checked, as arrays (or Tensors under create_graph)."""
         saved = self.saved
         if saved is _FREED:
-            raise RuntimeError(_SECOND_BACKWARD)
+            raise _freed_error(self)
         tensors = _state["create_graph"]
         versions = self.versions
         result = []
@@ -102,11 +116,11 @@ class Node:
             elif t is OUTPUT:
                 data, vc = self.out
                 if vc[0] != v:
-                    _raise_modified(data, self, vc[0], v, 0)
+                    _raise_modified(data, self, vc[0], v, 0, self, vc)
                 result.append(self._output_tensor() if tensors else data)
             else:
                 if t._vc[0] != v:
-                    _raise_modified(t._data, t.grad_fn, t._vc[0], v, t._output_nr)
+                    _raise_modified(t._data, t.grad_fn, t._vc[0], v, t._output_nr, self, t._vc)
                 result.append(t if tensors else t._data)
         return result
 
@@ -137,20 +151,36 @@ class Node:
         return tuple(self.unpack())
 
 
-def _raise_modified(data, grad_fn, version, expected, output_nr):
+def _freed_error(node):
+    """torch's second-backward error, with a note naming the node and the usual fixes."""
+    from ._explain import freed
+    return freed(RuntimeError(_SECOND_BACKWARD), node)
+
+
+def _raise_modified(data, grad_fn, version, expected, output_nr, saver=None, vc=None):
+    """torch's error for a saved tensor changed in place; the note says which node saved it
+    (saver) and which in-place op changed it (recorded on the version counter vc)."""
     from .._dtype import from_numpy_dtype
+    from ._explain import modified
     shape = ", ".join(str(s) for s in data.shape)
-    # torch names the node without its "Backward0" suffix: "which is output 0 of Exp".
+    # torch names the node without "Backward", and without the overload digit when it is 0:
+    # "which is output 0 of Exp" (ExpBackward0), "... of Elu1" (EluBackward1).
     where = ""
     if grad_fn is not None:
-        name = re.sub(r"Backward\d*$", "", grad_fn.name())
+        name = re.sub(r"Backward0?(\d*)$", r"\1", grad_fn.name())
         where = f", which is output {output_nr} of {name},"
-    raise RuntimeError(
+    if _anomaly:
+        hint = ("the backtrace further above shows the operation that failed to compute its "
+                "gradient. The variable in question was changed in there or anywhere later. "
+                "Good luck!")
+    else:
+        hint = ("enable anomaly detection to find the operation that failed to compute its "
+                "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+    raise modified(RuntimeError(
         "one of the variables needed for gradient computation has been modified by an "
         f"inplace operation: [torch.{from_numpy_dtype(data.dtype)._legacy} [{shape}]]{where}"
-        f" is at version {version}; expected version {expected} instead. Hint: "
-        "enable anomaly detection to find the operation that failed to compute its gradient, "
-        "with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+        f" is at version {version}; expected version {expected} instead. Hint: {hint}"),
+        saver, vc, version, expected)
 
 
 class AccumulateGrad(Node):
@@ -173,11 +203,17 @@ class AccumulateGrad(Node):
             elif old.grad_fn is None and old._data.flags.writeable:
                 np.add(old._data, g, out=old._data, casting="unsafe")
                 old._vc[0] += 1
+                if _count_accumulations:
+                    from ._explain import count_accumulation
+                    count_accumulation(old)
             else:
                 var._grad = _make(old._data + g)
         else:  # create_graph: keep the graph of the gradient
             old = var._grad
             var._grad = g if old is None else old + g
+        if var._post_acc_hooks:
+            from .._tensor import _run_post_accumulate_grad_hooks
+            _run_post_accumulate_grad_hooks(var)
         return ()
 
 
