@@ -133,12 +133,14 @@ class Generator:
     # -- raw draws ------------------------------------------------------------------------
     def _random(self, n):
         """n outputs of random(): 32-bit words (as uint64)."""
-        self._fresh = False
+        if n:
+            self._fresh = False
         return self._bg.random_raw(n)
 
     def _random32(self, n):
         """n outputs of random() as a uint32 array (the same words, half the memory)."""
-        self._fresh = False
+        if n:
+            self._fresh = False
         return self._gen32.integers(0, 1 << 32, size=n, dtype=np.uint32)
 
     def _random64(self, n):
@@ -327,16 +329,28 @@ def _uniform_bits(gen, n, dtype):
     53 bits of random64() for double, 24 bits of random() for float (and half, which
     draws as float)."""
     if dtype == _f64:
-        r = gen._random64(n) & _u64((1 << 53) - 1)
-        return r.astype(_f64) * 2.0 ** -53
+        r = gen._random64(n)
+        r &= _u64((1 << 53) - 1)
+        x = r.astype(_f64)
+        x *= 2.0 ** -53
+        return x
     r = gen._random32(n)
     r &= 0xFFFFFF
-    return r.astype(_f64) * 2.0 ** -24
+    x = r.astype(_f64)
+    x *= 2.0 ** -24
+    return x
 
 
 def _uniform_values(gen, n, dtype, a, b):
     """x*(to-from)+from computed in the dtype's opmath type (float for half), fused as
     torch's x86 build fuses it; a value that rounds to ``to`` becomes ``from``."""
+    if dtype == _f32 and a == 0.0 and b == 1.0:
+        # rand(): k * 2**-24 is exact in float32 and below 1, so no float64 detour
+        r = gen._random32(n)
+        r &= 0xFFFFFF
+        x = r.view(np.int32).astype(_f32)
+        x *= _f32(2.0 ** -24)
+        return x
     x = _uniform_bits(gen, n, dtype)
     if dtype == _f64:
         if not (a == 0.0 and b == 1.0):
@@ -442,10 +456,12 @@ _CHUNK_BLOCKS = 4096          # 16-value blocks per pass: the work arrays stay i
 
 class _AvxWork:
     """Work arrays for one chunk of normal_fill_16_AVX2 (m = 8 lanes per block)."""
-    __slots__ = ("bits", "expo", "x", "z", "y", "e", "r", "x64", "z64", "y64", "j", "y2",
-                 "y2_64", "mul2", "add2")
+    __slots__ = ("k1", "k2", "bits", "expo", "x", "z", "y", "e", "r", "x64", "z64", "y64",
+                 "j", "y2", "y2_64")
 
     def __init__(self, m):
+        self.k1 = np.empty(m, np.int32)
+        self.k2 = np.empty(m, np.int32)
         self.bits = np.empty(m, np.int32)
         self.expo = np.empty(m, np.int32)
         self.x = np.empty(m, _f32)
@@ -459,8 +475,6 @@ class _AvxWork:
         self.j = np.empty(m, np.int32)
         self.y2 = np.empty((2, m), _f32)
         self.y2_64 = np.empty((2, m), _f64)
-        self.mul2 = np.empty((2, m), _f64)
-        self.add2 = np.empty((2, m), _f64)
 
     def view(self, m):
         """The first m lanes of every array (for the last, shorter chunk)."""
@@ -469,6 +483,12 @@ class _AvxWork:
             a = getattr(self, name)
             setattr(w, name, a[:, :m] if a.ndim == 2 else a[:m])
         return w
+
+
+# Full-size work arrays kept between calls: fresh multi-megabyte arrays cost a page fault
+# per 4 KiB on first touch, as much as the arithmetic.  A pool (list.pop/append are atomic)
+# keeps concurrent calls from different threads on different arrays.
+_WORK_POOL = []
 
 
 def _round32(y64, y32):
@@ -490,17 +510,15 @@ def _log256(k1, w):
     xb = x.view(np.int32)                            # u1 * 2**24: exponent E, mantissa m
     # The kernel splits u1 into e and a mantissa xm in [0.5, 1), then, where xm < sqrt(1/2),
     # takes e - 1 and 2*xm.  In integers: adding 2**23 - mant(sqrt(1/2)) carries into the
-    # exponent exactly when xm >= sqrt(1/2), so (xb + C) >> 23 is E + 1 - [xm < sqrt(1/2)].
+    # exponent exactly when xm >= sqrt(1/2), so (xb + C) >> 23 is E + [xm >= sqrt(1/2)];
+    # subtracting that minus 127 from the exponent field leaves xm or 2*xm.
     np.add(xb, 0x800000 - _SQRTHF_MANT, out=expo)
     expo >>= 23
     np.subtract(expo, 24 + 126 + 1, out=bits)
     np.copyto(e, bits, casting="same_kind")          # e (+1, -1 where xm < sqrt(1/2))
-    np.right_shift(xb, 23, out=bits)
-    np.subtract(expo, bits, out=expo)                # 1 - [xm < sqrt(1/2)]
+    expo -= 127
     expo <<= 23
-    np.bitwise_and(xb, 0x7FFFFF, out=bits)
-    bits |= 0x3F800000                               # 1 + mantissa, in [1, 2)
-    bits -= expo                                     # xm or 2*xm, in [sqrt(1/2), sqrt(2))
+    np.subtract(xb, expo, out=bits)                  # xm or 2*xm, in [sqrt(1/2), sqrt(2))
     np.subtract(bits.view(_f32), _ONE, out=x)        # x - 1: exact
     np.multiply(x, x, out=z)
     np.copyto(x64, x)
@@ -537,7 +555,7 @@ def _sincos256(k2, w):
     The selection and sign steps are the kernel's own bit operations on int32 views."""
     x, z, y, j = w.x, w.z, w.y, w.j
     x64, z64 = w.x64, w.z64
-    y2, y2_64, mul2, add2 = w.y2, w.y2_64, w.mul2, w.add2
+    y2, y2_64 = w.y2, w.y2_64
     np.copyto(x, k2, casting="same_kind")
     x *= _TWO_PI_F * _f32(2.0 ** -24)               # == (2*pi)_f * u2: a power-of-2 scale
     np.multiply(x, _FOPI, out=z)
@@ -578,12 +596,11 @@ def _sincos256(k2, w):
     np.copyto(y2, y2_64, casting="same_kind")
     y2 *= z
     np.copyto(y2_64, y2)
-    mul2[0] = z64
-    mul2[1] = x64
-    np.multiply(z64, -0.5, out=add2[0])
-    add2[1] = x64
-    y2_64 *= mul2
-    y2_64 += add2
+    y2_64[0] *= z64                                  # cos: fma(y, z, -0.5*z)
+    z64 *= -0.5
+    y2_64[0] += z64
+    y2_64[1] *= x64                                  # sin: fma(y, x, x)
+    y2_64[1] += x64
     np.copyto(y2, y2_64, casting="same_kind")
     y2[0] += _ONE
     yc = y2[0].view(np.int32)
@@ -615,15 +632,13 @@ def _normal_avx2(gen, n, mean, std, lazy_tail=False):
     recompute the last 16 outputs.  Half tensors (lazy_tail) run the same float kernel
     without drawing the n % 16 uniforms that the tail replaces [verified against torch]."""
     nb = n // 16
-    k = gen._random32(nb * 16 if lazy_tail else n)[:nb * 16]
-    k &= 0xFFFFFF
     out = np.empty(n, _f32)
-    _avx2_blocks(k.view(np.int32).reshape(nb, 2, 8), out[:nb * 16].reshape(nb, 2, 8))
+    _avx2_blocks(gen, out[:nb * 16].reshape(nb, 2, 8))
     if n % 16:
-        k = gen._random32(16)
-        k &= 0xFFFFFF
+        if not lazy_tail:
+            gen._random32(n % 16)      # drawn for the partial block, then overwritten
         tail = np.empty((1, 2, 8), _f32)
-        _avx2_blocks(k.view(np.int32).reshape(1, 2, 8), tail)
+        _avx2_blocks(gen, tail)
         out[n - 16:] = tail.reshape(-1)
     fm, fs = _f32(mean), _f32(std)
     if not (fs == 1 and fm == 0):
@@ -638,27 +653,37 @@ def _normal_avx2(gen, n, mean, std, lazy_tail=False):
 _V32 = np.dtype((np.void, 32))       # 8 float32/int32 lanes: half of a 16-value block
 
 
-def _avx2_blocks(kb, res):
-    """normal_fill_16_AVX2 over blocks: kb (rows, 2, 8) 24-bit integers, res the outputs.
+def _avx2_blocks(gen, res):
+    """normal_fill_16_AVX2 over the blocks of res (rows, 2, 8), drawing 16 words a block.
 
+    Drawn a chunk of blocks at a time, so that no array as large as the output is made.
     The halves of the blocks are gathered into contiguous arrays (and the results scattered
     back) as 32-byte units, which NumPy copies much faster than 8-lane strided rows."""
-    rows = kb.shape[0]
-    k1 = np.ascontiguousarray(kb.view(_V32)[:, 0, 0]).view(np.int32)
-    k2 = np.ascontiguousarray(kb.view(_V32)[:, 1, 0]).view(np.int32)
+    rows = res.shape[0]
     halves = res.view(_V32)
-    work = _AvxWork(min(rows, _CHUNK_BLOCKS) * 8)
+    full = rows >= _CHUNK_BLOCKS
+    if full:
+        work = _WORK_POOL.pop() if _WORK_POOL else _AvxWork(_CHUNK_BLOCKS * 8)
+    else:
+        work = _AvxWork(rows * 8)
     for b0 in range(0, rows, _CHUNK_BLOCKS):
         b1 = min(rows, b0 + _CHUNK_BLOCKS)
-        w = work.view((b1 - b0) * 8) if b1 - b0 < _CHUNK_BLOCKS else work
+        w = work.view((b1 - b0) * 8) if full and b1 - b0 < _CHUNK_BLOCKS else work
+        k = gen._random32((b1 - b0) * 16)
+        k &= 0xFFFFFF
+        k = k.view(_V32).reshape(b1 - b0, 2)
+        w.k1.view(_V32)[...] = k[:, 0]
+        w.k2.view(_V32)[...] = k[:, 1]
         r = w.r
-        np.multiply(_log256(k1[b0 * 8:b1 * 8], w), _f32(-2.0), out=r)
+        np.multiply(_log256(w.k1, w), _f32(-2.0), out=r)
         np.sqrt(r, out=r)
-        sin, cos = _sincos256(k2[b0 * 8:b1 * 8], w)
+        sin, cos = _sincos256(w.k2, w)
         cos *= r
         sin *= r
         halves[b0:b1, 0, 0] = cos.view(_V32)
         halves[b0:b1, 1, 0] = sin.view(_V32)
+    if full:
+        _WORK_POOL.append(work)
 
 
 def _normal_fill16(gen, n, dtype, mean, std):
@@ -1222,7 +1247,12 @@ def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, d
          requires_grad=False, pin_memory=False):
     """Uniform samples on [0, 1)."""
     npdt = _np_dtype(dtype, out)
-    arr = _target(_shape(sizes, size), npdt, out)
+    shape = _shape(sizes, size)
+    if out is None and npdt.kind == "f":
+        # a fresh contiguous tensor: the drawn values are its array, no copy
+        arr = _uniform_values(_gen(generator), math.prod(shape), npdt, 0.0, 1.0)
+        return _result(arr.reshape(shape), requires_grad)
+    arr = _target(shape, npdt, out)
     _uniform_fill(arr, 0.0, 1.0, _gen(generator))
     return _result(arr, requires_grad, out)
 
@@ -1333,17 +1363,84 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     if n < (1 << 32) // 20:
         perm = np.arange(n, dtype=np.int64)
         if n > 1:
-            z = gen._random(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)
-            targets = (z.astype(np.int64) + np.arange(n - 1)).tolist()
-            r = list(range(n))
-            for i, j in enumerate(targets):          # sequential by nature
-                r[i], r[j] = r[j], r[i]
-            perm = np.array(r, dtype=np.int64)
+            z = gen._random32(n - 1)
+            z %= np.arange(n, 1, -1, dtype=np.uint32)
+            targets = np.empty(n, np.int32)
+            np.add(z.view(np.int32), np.arange(n - 1, dtype=np.int32), out=targets[:-1])
+            targets[-1] = n - 1
+            if n <= 512:           # a loop over a list is faster than NumPy up to here
+                r = list(range(n))
+                for i, k in enumerate(targets.tolist()):
+                    r[i], r[k] = r[k], r[i]
+                perm = np.array(r, dtype=np.int64)
+            else:
+                perm = _swaps_replayed(targets)
     else:
         perm = _randperm_inside_out(gen, n)
     arr = _target((n,), npdt, out)
     arr[...] = perm
     return _result(arr, requires_grad, out)
+
+
+def _swaps_replayed(j):
+    """r after ``for i in range(n): r[i], r[j[i]] = r[j[i]], r[i]`` from r = arange(n), with
+    j[i] >= i (torch's forward Fisher-Yates), without a Python loop over i; int32, n < 2**31.
+
+    Position i is final after step i, and receives what position j[i] holds then: j[i]
+    itself if no earlier step swapped into it, else what the last such step k < i carried
+    away from its own position k, a(k) = "what position k held at step k".  a(k) is, by the same
+    rule, k or a(k') for the last step k' < k that targeted k: the steps form a forest in
+    which a(k) is the root of k's chain, found by pointer doubling (log2 of the longest
+    chain rounds, about 5 for n = 60000).  Masks are applied by multiplying, not by
+    selecting (random masks make NumPy's selections slow), and the arrays are int32 and
+    few, since fresh ones cost page faults."""
+    n = j.size
+    steps = np.arange(n, dtype=np.int32)
+    order = _stable_argsort(j).astype(np.int32)    # the steps grouped by target, in order
+    js = j[order]
+    # prev[i]: the last step before i with the same target, -1 if none
+    tmp = np.empty(n, np.int32)
+    tmp[0] = -1
+    np.add(order[:-1], 1, out=tmp[1:])
+    tmp[1:] *= js[1:] == js[:-1]
+    tmp[1:] -= 1
+    prev = js
+    prev[order] = tmp
+    # parent[k]: the last step k' < k that targeted position k, or k itself (a root).
+    # The steps targeting k are all <= k; the last of them is k exactly when j[k] == k.
+    count = np.bincount(j, minlength=n)
+    root = count == 0
+    end = np.cumsum(count, out=count)
+    end -= 1
+    parent = order[end]
+    np.subtract(prev, parent, out=tmp)
+    tmp *= parent == steps
+    parent += tmp
+    root |= parent < 0
+    np.subtract(steps, parent, out=tmp)
+    tmp *= root
+    parent += tmp
+    nxt = np.empty(n, np.int32)
+    while True:
+        np.take(parent, parent, out=nxt)
+        if np.array_equal(nxt, parent):
+            break
+        parent, nxt = nxt, parent
+    r = np.take(parent, prev, out=nxt)
+    np.subtract(j, r, out=tmp)
+    tmp *= prev < 0
+    r += tmp
+    return r
+
+
+def _stable_argsort(v):
+    """np.argsort(v, kind="stable") for 0 <= v < v.size < 2**32, by NumPy's radix sort of
+    16-bit keys (one pass up to 2**16 elements, two least-significant-first above)."""
+    if v.size <= 1 << 16:
+        return np.argsort(v.astype(np.uint16), kind="stable")
+    order = np.argsort((v & 0xFFFF).astype(np.uint16), kind="stable")
+    high = (v >> 16)[order].astype(np.uint16)
+    return order[np.argsort(high, kind="stable")]
 
 
 def _randperm_inside_out(gen, n):
