@@ -332,11 +332,7 @@ def test_lstm_no_grad():
 
 # -- dropout ------------------------------------------------------------------------------------
 
-needs_dropout = pytest.mark.skipif(not hasattr(ember.nn.functional, "dropout"),
-                                   reason="F.dropout not written yet")
 
-
-@needs_dropout
 @pytest.mark.parametrize("dt", DTYPES)
 @pytest.mark.parametrize("mode", MODES)
 def test_rnn_dropout_training(mode, dt):
@@ -351,7 +347,6 @@ def test_rnn_dropout_training(mode, dt):
     assert torch.rand(3).tolist() == ember.rand(3).tolist()     # same draws consumed
 
 
-@needs_dropout
 @pytest.mark.parametrize("mode", MODES)
 def test_rnn_dropout_eval_and_packed(mode):
     tm, em = pair(mode, I, H, num_layers=2, dropout=0.5)
