@@ -6,18 +6,22 @@ Slots:
   grad_fn        the Node that made it (None for leaves)
   _output_nr     which output of grad_fn this is
   _grad          the accumulated gradient of a leaf (or of a non-leaf after retain_grad())
-  _vc            version counter: a one-element list shared by a tensor and its views,
-                 bumped by every in-place op; saved tensors are checked against it
+  _vc            version counter: a list shared by a tensor and its views; item 0 is the
+                 version, bumped by every in-place op; saved tensors are checked against it.
+                 Item 1, once an in-place op was recorded, says which op and where (for
+                 the note of the error; autograd/_explain.py)
   _base          the tensor this is a view of (None if not a view)
   _hooks         gradient hooks from register_hook (None if none)
   _retains_grad  set by retain_grad()
   _accumulator   weak reference to the leaf's AccumulateGrad node, shared by all its uses
+  _post_acc_hooks  {handle id: hook} from register_post_accumulate_grad_hook (None if none)
 
 The ops live in ``ember.ops``; each ops module binds its functions as Tensor methods at
 its end (``Tensor.exp = exp``), so a method *is* the function and ``grep "def exp"`` finds it.
 """
 import warnings
 import weakref
+from collections import OrderedDict
 
 import numpy as np
 
@@ -103,6 +107,7 @@ def _make(data):
     t._hooks = None
     t._retains_grad = False
     t._accumulator = None
+    t._post_acc_hooks = None
     return t
 
 
@@ -113,7 +118,7 @@ def _as_array(data):
 
 class Tensor:
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_output_nr", "_grad", "_vc", "_base",
-                 "_hooks", "_retains_grad", "_accumulator", "__weakref__")
+                 "_hooks", "_retains_grad", "_accumulator", "_post_acc_hooks", "__weakref__")
 
     # Let NumPy defer to Tensor's reflected operators (array * tensor -> Tensor.__rmul__).
     __array_ufunc__ = None
@@ -214,8 +219,9 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, flag):
         if flag and self.grad_fn is None and self._data.dtype.kind not in "fc":
-            raise RuntimeError("only Tensors of floating point and complex dtype can require "
-                               "gradients")
+            from .autograd._explain import int_requires_grad
+            raise int_requires_grad(RuntimeError("only Tensors of floating point and complex "
+                                                 "dtype can require gradients"), self._data.dtype)
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad=True):
@@ -227,7 +233,9 @@ class Tensor:
                 "a computed variable in a subgraph that doesn't require differentiation use "
                 "var_no_grad = var.detach().")
         if requires_grad and self._data.dtype.kind not in "fc":
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+            from .autograd._explain import int_requires_grad
+            raise int_requires_grad(RuntimeError("only Tensors of floating point dtype can "
+                                                 "require gradients"), self._data.dtype)
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -364,6 +372,21 @@ class Tensor:
         pre_hook.tensor_hook = hook
         return self.grad_fn.register_prehook(pre_hook)
 
+    def register_post_accumulate_grad_hook(self, hook):
+        """hook(tensor) runs after a backward pass has accumulated this leaf's ``.grad``."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        from .nn.modules.module import RemovableHandle
+        if self._post_acc_hooks is None:
+            self._post_acc_hooks = OrderedDict()     # RemovableHandle holds a weak reference
+        handle = RemovableHandle(self._post_acc_hooks)
+        self._post_acc_hooks[handle.id] = hook
+        return handle
+
     def _grad_node(self):
         """The node gradients of this tensor flow into: grad_fn, or the leaf's accumulator."""
         if self.grad_fn is not None:
@@ -397,8 +420,10 @@ class Tensor:
     # -- conversions --------------------------------------------------------------------
     def numpy(self, *, force=False):
         if self._requires_grad and not force:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
-                               "tensor.detach().numpy() instead.")
+            from .autograd._explain import numpy_requires_grad
+            raise numpy_requires_grad(RuntimeError("Can't call numpy() on Tensor that requires "
+                                                   "grad. Use tensor.detach().numpy() instead."),
+                                      self)
         return self._data
 
     def __array__(self, dtype=None, copy=None):

@@ -10,13 +10,21 @@
 
 Gradients travel as NumPy arrays, or as Tensors under create_graph=True (grad mode then stays
 on during the pass, so the formulas record a graph of their own).
+
+The pass is one generator, ``_walk``: backward() and grad() run it to its end in one go (it
+yields nothing), and ember.autograd.graph.trace_backward runs the same pass with trace=True
+(``backward_steps``), pausing after each node to show what flowed through it.  In anomaly
+mode each node's failure (and NaN output) is reported with the forward traceback that
+created it.
 """
 import heapq
 import warnings
 
 import numpy as np
 
+from . import _explain
 from . import grad_mode as _gm
+from . import node as _node
 from .node import AccumulateGrad, _state
 
 __all__ = ["backward", "grad"]
@@ -43,7 +51,9 @@ def _make_roots(tensors, grad_tensors, create_graph, who):
         g = None if grad_tensors is None else grad_tensors[i]
         if g is None:
             if t._data.size != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+                raise _explain.non_scalar_backward(
+                    RuntimeError("grad can be implicitly created only for scalar outputs"), t,
+                    who)
             if t._data.dtype.kind != "f":
                 raise RuntimeError("grad can be implicitly created only for real scalar "
                                    "outputs but got " + repr(t.dtype))
@@ -69,6 +79,25 @@ def _make_roots(tensors, grad_tensors, create_graph, who):
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              grad_variables=None, inputs=None):
     """Accumulate d(tensors)/d(leaves) into the leaves' .grad."""
+    roots, retain_graph, targets = _backward_roots(tensors, grad_tensors, retain_graph,
+                                                   create_graph, inputs, 4)
+    captured = None if targets is None else [None] * len(targets)
+    _drain(_walk(roots, retain_graph, create_graph, targets, True, False, captured))
+    _backward_inputs(targets, captured)
+
+
+def backward_steps(tensors, grad_tensors=None, retain_graph=None, inputs=None):
+    """backward() paused after each node: yields (node, gradients in, gradients out).
+    What ember.autograd.graph.trace_backward runs."""
+    roots, retain_graph, targets = _backward_roots(tensors, grad_tensors, retain_graph, False,
+                                                   inputs, 4)
+    captured = None if targets is None else [None] * len(targets)
+    yield from _walk(roots, retain_graph, False, targets, True, True, captured)
+    _backward_inputs(targets, captured)
+
+
+def _backward_roots(tensors, grad_tensors, retain_graph, create_graph, inputs, stacklevel):
+    """backward()'s arguments checked: (roots, retain_graph, targets or None)."""
     Tensor, _ = _tensor_cls()
     if isinstance(tensors, Tensor):
         tensors = (tensors,)
@@ -91,9 +120,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
             "parameter and its gradient which can cause a memory leak. We recommend using "
             "autograd.grad when creating the graph to avoid this. If you have to use this "
             "function, make sure to reset the .grad fields of your parameters to None after use "
-            "to break the cycle and avoid the leak.", UserWarning, stacklevel=3)
-    captured = _run(roots, retain_graph, create_graph, targets, accumulate=True)
-    if targets is not None:     # non-leaf inputs= get their .grad too
+            "to break the cycle and avoid the leak.", UserWarning, stacklevel=stacklevel)
+    return roots, retain_graph, targets
+
+
+def _backward_inputs(targets, captured):
+    """backward(inputs=...): non-leaf inputs get their .grad too."""
+    if targets is not None:
         _, _make = _tensor_cls()
         for t, g in zip(targets, captured):
             if t.grad_fn is not None and g is not None:
@@ -121,7 +154,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     roots = _make_roots(tuple(outputs), grad_outputs, create_graph, "grad")
-    captured = _run(roots, retain_graph, create_graph, list(inputs), accumulate=False)
+    captured = [None] * len(inputs)
+    _drain(_walk(roots, retain_graph, create_graph, list(inputs), False, False, captured))
     result = []
     for i, (t, g) in enumerate(zip(inputs, captured)):
         if g is None:
@@ -164,9 +198,65 @@ def _discover(root_nodes):
     return deps, order
 
 
-def _run(roots, retain_graph, create_graph, targets, accumulate):
+def _drain(walk):
+    """Run an untraced _walk (which yields nothing) to its end; then the callbacks that
+    queue_callback() queued during it (grad mode off, as torch runs them)."""
+    callbacks = []
+    _final_callbacks.append(callbacks)
+    try:
+        for _ in walk:      # (a for loop: a generator that returns None raises nothing)
+            raise AssertionError("an untraced backward pass paused")
+    finally:
+        _final_callbacks.pop()
+    if callbacks:
+        prev, _gm._enabled = _gm._enabled, False
+        try:
+            i = 0
+            while i < len(callbacks):       # a callback may queue more
+                callbacks[i]()
+                i += 1
+        finally:
+            _gm._enabled = prev
+
+
+# One list per backward pass in progress (nested passes each have their own).
+_final_callbacks = []
+
+
+def queue_callback(callback):
+    """Run callback() when the current backward pass has finished (torch's
+    ``Variable._execution_engine.queue_callback``; DistributedDataParallel waits for its
+    gradient all-reduces this way)."""
+    if not _final_callbacks:
+        raise RuntimeError("Final callbacks can only be installed during backward pass.")
+    _final_callbacks[-1].append(callback)
+
+
+def _pause(node, grads, outs, modes, create_graph):
+    """trace=True: hand (node, gradients in, gradients out) to the caller, with the caller's
+    grad mode restored while the pass is paused."""
+    _gm._enabled, _state["create_graph"] = modes
+    yield node, grads, outs
+    _gm._enabled = create_graph
+    _state["create_graph"] = create_graph
+
+
+def _walk(roots, retain_graph, create_graph, targets, accumulate, trace, results):
+    """The backward pass (a generator; see the module docstring).  With targets, the
+    gradients reaching them are written into results (a list as long as targets)."""
     Tensor, _make = _tensor_cls()
     deps, order = _discover([r[0] for r in roots])
+    if accumulate and targets is None:
+        # the "growing graph" warning: a scan only when this graph is larger than the last
+        grow = _explain.growing
+        if len(order) > grow[1]:
+            _explain.check_growing(roots, order)
+        else:
+            grow[0] = roots[0][0].sequence_nr
+            grow[1] = len(order)
+            grow[2] = 0
+    anomaly = _node._anomaly
+    check_nan = anomaly and _node._anomaly_check_nan
 
     # With targets (autograd.grad, or backward(inputs=...)), gradients are captured at the
     # target's node: its accumulator for a leaf, (grad_fn, output_nr) otherwise.  Only nodes
@@ -182,7 +272,6 @@ def _run(roots, retain_graph, create_graph, targets, accumulate):
         for node in order:          # children first
             if node in capture or any(c in needed for c, _ in node.next_functions):
                 needed.add(node)
-        results = [None] * len(targets)
 
     # buffers[node] is the list of gradients summed so far for each of node's outputs
     buffers = {}
@@ -226,6 +315,8 @@ def _run(roots, retain_graph, create_graph, targets, accumulate):
                         node.apply(grads)
                 elif accumulate and capture is None and grads[0] is not None:
                     node.apply(grads)
+                if trace:
+                    yield from _pause(node, grads, (), (prev_mode, prev_cg), create_graph)
                 continue
 
             if capture is not None and node in capture:
@@ -235,10 +326,14 @@ def _run(roots, retain_graph, create_graph, targets, accumulate):
                 if not any(c in needed for c, _ in node.next_functions):
                     if not retain_graph:
                         node.release()
+                    if trace:
+                        yield from _pause(node, grads, (), (prev_mode, prev_cg), create_graph)
                     continue
 
             if grads[0] is None and all(g is None for g in grads):
                 outs = (None,) * len(node.next_functions)
+            elif anomaly:
+                outs = _explain.anomaly_apply(node, grads)
             else:
                 outs = node.apply(grads)
             if node._hooks:
@@ -246,6 +341,8 @@ def _run(roots, retain_graph, create_graph, targets, accumulate):
                     r = hook(_wrap_all(outs, _make), _wrap_all(grads, _make))
                     if r is not None:
                         outs = _unwrap_all(r, create_graph)
+            if check_nan:
+                _explain.check_nan(node, outs)
             if not retain_graph:
                 node.release()
 
@@ -262,10 +359,14 @@ def _run(roots, retain_graph, create_graph, targets, accumulate):
                 deps[child] = d
                 if d == 0 and (needed is None or child in needed):
                     push(ready, (-child.sequence_nr, child))
+            if trace:
+                yield from _pause(node, grads, outs, (prev_mode, prev_cg), create_graph)
+            # no stale references to the gradients sent on: AccumulateGrad keeps an array
+            # that only the engine holds as .grad without copying it
+            outs = g = None
     finally:
         _gm._enabled = prev_mode
         _state["create_graph"] = prev_cg
-    return results if capture is not None else None
 
 
 def _deliver(buffers, node, nr, g):

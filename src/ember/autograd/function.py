@@ -19,7 +19,7 @@ under create_graph).
 import numpy as np
 
 from . import grad_mode as _gm
-from .node import Node, _FREED, _SECOND_BACKWARD, _raise_modified, _state
+from .node import Node, _FREED, _freed_error, _raise_modified, _state
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable"]
 
@@ -57,14 +57,14 @@ class BackwardCFunction(FunctionCtx, Node):
     def saved_tensors(self):
         saved = self.saved
         if saved is _FREED:
-            raise RuntimeError(_SECOND_BACKWARD)
+            raise _freed_error(self)
         out = []
         for t, v in zip(saved, self.versions):
             if t is None:
                 out.append(None)
                 continue
             if t._vc[0] != v:
-                _raise_modified(t._data, t.grad_fn, t._vc[0], v, t._output_nr)
+                _raise_modified(t._data, t.grad_fn, t._vc[0], v, t._output_nr, self, t._vc)
             out.append(t)
         return tuple(out)
 

@@ -18,6 +18,7 @@ tensors over in the same form.
 """
 import itertools
 import re
+from sys import getrefcount as _refcount
 
 import numpy as np
 
@@ -26,6 +27,8 @@ __all__ = ["Node", "AccumulateGrad", "OUTPUT"]
 OUTPUT = object()          # marks "the op's own output" in Node.saved
 # Nodes torch implements by hand in C++: their name() carries the namespace.
 _CPP_NAMES = frozenset({"AccumulateGrad", "CopySlices", "CopyBackwards"})
+
+
 class _Freed(tuple):
     """Node.saved after the graph was released (an empty tuple that is not ``()``)."""
 
@@ -183,6 +186,23 @@ def _raise_modified(data, grad_fn, version, expected, output_nr, saver=None, vc=
         saver, vc, version, expected)
 
 
+def _unshared(g, like):
+    """Whether the gradient array g may become ``.grad`` as it is: writable, of the variable's
+    dtype, shape and (row-major) layout, and referenced by nobody but the engine's buffer list
+    and AccumulateGrad.apply -- its memory its own, or its base's that nothing else views.
+    Anyone else holding the memory (another edge, a hook, a saved tensor, a view) holds a
+    reference to g or to its base, so the reference counts tell."""
+    if type(g) is not np.ndarray or g.dtype != like.dtype or g.shape != like.shape \
+            or not g.flags.writeable or (like.flags.c_contiguous and not g.flags.c_contiguous):
+        return False
+    base = g.base
+    if base is not None and (type(base) is not np.ndarray or base.base is not None
+                             or _refcount(base) > 2):
+        return False
+    # the buffer list, apply's local, this call's argument, getrefcount's argument
+    return _refcount(g) <= 4
+
+
 class AccumulateGrad(Node):
     """The node of a leaf that requires grad: adds the incoming gradient into ``.grad``."""
     __slots__ = ("variable",)
@@ -198,23 +218,41 @@ class AccumulateGrad(Node):
         if isinstance(g, np.ndarray) or np.isscalar(g):
             old = var._grad
             if old is None:
-                # A fresh, writable copy: the array may be shared with other edges.
-                var._grad = _make(np.array(g, dtype=var._data.dtype, copy=True))
+                if _unshared(g, var._data):
+                    var._grad = _make(g)      # torch's AccumulateGrad steals it too
+                else:
+                    # A fresh, writable copy: the array may be shared with other edges.
+                    # Laid out as the variable is (torch's layout contract: a row-major
+                    # parameter gets a row-major .grad, whatever strides the gradient had).
+                    var._grad = _make(np.array(g, dtype=var._data.dtype, copy=True,
+                                               order="C" if var._data.flags.c_contiguous
+                                               else "K"))
             elif old.grad_fn is None and old._data.flags.writeable:
                 np.add(old._data, g, out=old._data, casting="unsafe")
                 old._vc[0] += 1
                 if _count_accumulations:
                     from ._explain import count_accumulation
-                    count_accumulation(old)
+                    count_accumulation(var, old)
             else:
                 var._grad = _make(old._data + g)
         else:  # create_graph: keep the graph of the gradient
             old = var._grad
             var._grad = g if old is None else old + g
         if var._post_acc_hooks:
-            from .._tensor import _run_post_accumulate_grad_hooks
             _run_post_accumulate_grad_hooks(var)
         return ()
+
+
+def _run_post_accumulate_grad_hooks(t):
+    """t.register_post_accumulate_grad_hook's hooks, once t.grad holds the accumulated
+    gradient (DistributedDataParallel starts its all-reduces from here)."""
+    for hook in tuple(t._post_acc_hooks.values()):
+        r = hook(t)
+        if r is not None:
+            from .._tensor import Tensor
+            if isinstance(r, Tensor):
+                raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+            raise TypeError(f"expected Variable, but hook returned '{type(r).__name__}'")
 
 
 class _RemovableHandle:

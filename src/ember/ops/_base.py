@@ -17,6 +17,7 @@ from .. import _dtype
 from .._dtype import _PROMOTE, _BY_NP, result_type
 from .._tensor import Tensor, _make, _as_array
 from ..autograd import grad_mode as _gm
+from ..autograd._explain import note_inplace
 from ..autograd.node import Node, OUTPUT
 
 __all__ = ["Node", "OUTPUT", "Tensor", "unary", "binary", "record", "promote", "sum_to",
@@ -343,6 +344,7 @@ def inplace(x, op, *args, **kwargs):
         check_inplace(x, r.dtype)
         np.copyto(x._data, r._data, casting="unsafe")
         x._vc[0] += 1
+        note_inplace(x, op.__name__ + "_")      # for the note of a saved-tensor error
         return x
     if x._requires_grad and x.grad_fn is None:
         check_inplace(x, x.dtype)
@@ -359,6 +361,7 @@ def inplace(x, op, *args, **kwargs):
     check_inplace(x, r.dtype)
     np.copyto(x._data, r._data, casting="unsafe")
     x._vc[0] += 1
+    note_inplace(x, op.__name__ + "_")
     node = r.grad_fn
     if node is None:
         # a non-differentiable op (logical_and_, ...): torch leaves x's history as it was

@@ -103,7 +103,8 @@ def _finish(arr, requires_grad):
     t = _make(arr)
     if requires_grad:
         if arr.dtype.kind not in "fc":
-            raise RuntimeError(_REQUIRES_GRAD_MSG)
+            from ..autograd._explain import int_requires_grad
+            raise int_requires_grad(RuntimeError(_REQUIRES_GRAD_MSG), arr.dtype)
         t._requires_grad = True
     return t
 

@@ -21,6 +21,7 @@ import numpy as np
 from .._errors import wrap_dim, broadcast_shapes, shape_str
 from .._tensor import Tensor, _make, _as_array
 from ..autograd import grad_mode as _gm
+from ..autograd._explain import note_inplace
 from ._base import (Node, BroadcastingNode, unary, record, record_multi, inplace, _edge,
                     view as _view)
 from ._return_types import return_type
@@ -603,6 +604,7 @@ def _write(self, steps, tensors, v, accumulate, index_put, history=None):
     else:
         target[np_index] = src
     self._vc[0] += 1
+    note_inplace(self, "index_put_" if index_put else "__setitem__")   # for error notes
     if not recording:
         return
     if not steps and np_index is None:

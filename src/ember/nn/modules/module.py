@@ -27,6 +27,7 @@ import numpy as np
 
 from ... import _dtype
 from ..._tensor import Tensor, _make, device as _device
+from ...autograd import _explain
 from ...autograd import grad_mode as _gm
 from ...autograd.function import Function
 from ..parameter import Buffer, Parameter
@@ -687,7 +688,12 @@ class Module:
                 or self._backward_pre_hooks or _global_forward_hooks
                 or _global_forward_pre_hooks or _global_backward_hooks
                 or _global_backward_pre_hooks):
-            return self.forward(*args, **kwargs)
+            try:
+                return self.forward(*args, **kwargs)
+            except RuntimeError as e:
+                # The same exception goes on, with a note naming this module and its input.
+                _explain.module_error(e, self, args, kwargs)
+                raise
         return self._call_with_hooks(args, kwargs)
 
     __call__ = _call_impl
@@ -729,7 +735,11 @@ class Module:
             if full_backward_hooks or backward_pre_hooks:
                 bw_hook = _BackwardHook(self, full_backward_hooks, backward_pre_hooks)
                 args = bw_hook.setup_input_hook(args)
-            result = self.forward(*args, **kwargs)
+            try:
+                result = self.forward(*args, **kwargs)
+            except RuntimeError as e:
+                _explain.module_error(e, self, args, kwargs)
+                raise
             if _global_forward_hooks or self._forward_hooks:
                 for hook_id, hook in (*_global_forward_hooks.items(),
                                       *self._forward_hooks.items()):
