@@ -1,6 +1,7 @@
 """torch.utils.data for ember: datasets, samplers, DataLoader (with worker processes)."""
 from ._utils.fetch import _DatasetKind
 from .dataloader import DataLoader, default_collate, default_convert, get_worker_info
+from .distributed import DistributedSampler
 from .dataset import (ChainDataset, ConcatDataset, Dataset, IterableDataset, StackDataset,
                       Subset, TensorDataset, random_split)
 from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,
