@@ -537,7 +537,12 @@ def _blend(prod, c, beta, alpha):
         prod *= alpha
     if beta == 0:
         return prod
-    return prod + (c if beta == 1 else c * beta)
+    c = c if beta == 1 else c * beta
+    if (isinstance(prod, np.ndarray) and prod.dtype == c.dtype and prod.flags.writeable
+            and prod.shape == np.broadcast_shapes(prod.shape, c.shape)):
+        prod += c               # prod is the product's own fresh array: no second one
+        return prod
+    return prod + c
 
 
 def _check_add_dtypes(c, a, b):
@@ -550,19 +555,35 @@ def _check_add_dtypes(c, a, b):
                            f"{_legacy(a.dtype)} and {_legacy(b.dtype)}")
 
 
+def _column_major(a):
+    """mm_mat1_backward's / mm_mat2_backward's test of a matrix operand's layout (taken in
+    the forward: the operand is saved only when the other one needs a gradient): strides
+    (1, rows), as the transpose of a row-major matrix (linear's weight.t()) has."""
+    st = a.strides
+    return a.ndim == 2 and st[0] == a.itemsize and st[1] == a.shape[0] * a.itemsize
+
+
 class AddmmBackward0(BroadcastingNode):
     """self: maybe_multiply(grad, beta)   mat1: grad.mm(mat2.mH) * alpha
-    mat2: mat1.mH.mm(grad) * alpha"""
+    mat2: mat1.mH.mm(grad) * alpha
+
+    As torch's mm_mat1_backward / mm_mat2_backward, a column-major operand gets its gradient
+    as the transpose of the transposed product (grad.t().mm(mat1).t()), column-major too: the
+    gradient of linear's weight.t() then reaches weight row-major, as its memory lies (the
+    optimizer's arithmetic on grad and weight then runs on contiguous memory)."""
     __slots__ = ()
 
     def backward(self, grad):
         m1, m2 = self.unpack()
-        beta, alpha = self.args
+        beta, alpha, cm1, cm2 = self.args
         nf = self.next_functions
         g = grad if alpha == 1 else grad * alpha
-        return (None if nf[0][0] is None else grad if beta == 1 else grad * beta,
-                g @ m2.mT if nf[1][0] is not None else None,
-                m1.mT @ g if nf[2][0] is not None else None)
+        g1 = g2 = None
+        if nf[1][0] is not None:
+            g1 = (m2 @ g.mT).mT if cm1 else g @ m2.mT
+        if nf[2][0] is not None:
+            g2 = (g.mT @ m1).mT if cm2 else m1.mT @ g
+        return (None if nf[0][0] is None else grad if beta == 1 else grad * beta, g1, g2)
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
@@ -582,7 +603,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     beta, alpha = _scalars(a.dtype, beta, alpha)
     prod = _product(np.matmul, a, b, (a.shape[0], b.shape[1]), alpha)
     res = record(AddmmBackward0, (input, mat1, mat2), _blend(prod, c, beta, alpha),
-                 saved=_saved2(mat1, mat2), args=(beta, alpha))
+                 saved=_saved2(mat1, mat2),
+                 args=(beta, alpha, _column_major(a), _column_major(b)))
     return res if out is None else _into(out, res, "addmm")
 
 

@@ -79,16 +79,63 @@ def _wide(shape):
     return buf[:n].reshape(shape)
 
 
+_CHUNK = 32768     # elements per block of the blocked fma: float64 scratch stays in L2
+
+
+def _flat(x, shape):
+    """x as a 1-D view when it is a C-contiguous array of the full shape; a 0-d operand as a
+    scalar; None otherwise."""
+    if np.ndim(x) == 0:
+        return x
+    if x.shape == shape and x.flags.c_contiguous:
+        return x.reshape(-1)
+    return None
+
+
+def _fma_blocked(a, b, c, out):
+    """fma on 1-D operands (a may be a scalar) block by block, each block widened into two
+    small float64 scratch arrays that stay in cache: on large arrays several times faster
+    than one pass per step over the whole arrays, and the same rounding (out may alias c)."""
+    n = c.shape[0]
+    buf = _wide((2, min(n, _CHUNK)))
+    x, y = buf[0], buf[1]
+    scalar_a = np.ndim(a) == 0
+    if scalar_a:
+        a = _F64(a)
+    for i in range(0, n, _CHUNK):
+        j = min(i + _CHUNK, n)
+        xs, ys = x[:j - i], y[:j - i]
+        xs[...] = b[i:j]
+        if scalar_a:
+            xs *= a
+        else:
+            ys[...] = a[i:j]
+            xs *= ys
+        ys[...] = c[i:j]
+        xs += ys
+        out[i:j] = xs
+
+
 def fma(a, b, c, out=None):
     """a * b + c, rounded once for float32 (the fused multiply-add of torch's kernels)."""
     if c.dtype == _F32:
-        shape = np.broadcast_shapes(np.shape(a), np.shape(b), np.shape(c))
-        wide = _wide(shape)
-        np.copyto(wide, a)
-        np.multiply(wide, b, out=wide)
-        np.add(wide, c, out=wide)
+        shape, sa, sb = c.shape, np.shape(a), np.shape(b)
+        if not ((sa == shape or sa == ()) and (sb == shape or sb == ())):
+            shape = np.broadcast_shapes(sa, sb, shape)
         if out is None:
             out = np.empty(shape, _F32)
+        if np.ndim(b) != 0 and c.size > _CHUNK:
+            fa, fb, fc, fo = (_flat(a, shape), _flat(b, shape), _flat(c, shape),
+                              _flat(out, shape))
+            if not (fa is None or fb is None or fc is None or fo is None
+                    or np.ndim(fc) == 0 or fo.dtype != _F32):
+                _fma_blocked(fa, fb, fc, fo)
+                return out
+        wide = _wide(shape)
+        # the exact product straight into the scratch (the ufunc widens its operands as it
+        # goes: one pass fewer than copying a in first), then the one float64 sum
+        np.multiply(a, b, out=wide, dtype=_F64)
+        np.add(wide, c, out=wide)
         np.copyto(out, wide, casting="same_kind")
         return out
     return np.add(a * b, c, out=out)

@@ -236,25 +236,35 @@ def _lstm_layer_forward(x, w_ih, w_hh, bias, h, c, reverse):
     as [i, f, g, o], cell states (T, B, H))."""
     steps, batch = x.shape[0], x.shape[1]
     hs = w_hh.shape[1]
-    gi = np.matmul(x.reshape(steps * batch, x.shape[2]), w_ih.T)
+    dt = x.dtype
+    # row-major copies of the transposed weights: BLAS multiplies by them faster than by
+    # the transposed views, and the recurrent one is used once per step
+    gi = np.matmul(x.reshape(steps * batch, x.shape[2]), np.ascontiguousarray(w_ih.T))
     if bias is not None:
         gi += bias
     acts = gi.reshape(steps, batch, 4 * hs)
-    out = np.empty((steps, batch, hs), x.dtype)
-    cells = np.empty((steps, batch, hs), x.dtype)
-    whh_t = w_hh.T
+    out = np.empty((steps, batch, hs), dt)
+    cells = np.empty((steps, batch, hs), dt)
+    whh_t = np.ascontiguousarray(w_hh.T)
+    rec = np.empty((batch, 4 * hs), dt)          # per-step scratch, reused
+    g = np.empty((batch, hs), dt)
+    tmp = np.empty((batch, hs), dt)
     for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
         a = acts[t]
-        a += np.matmul(h, whh_t)
-        g = np.tanh(a[:, 2 * hs:3 * hs])
+        np.matmul(h, whh_t, out=rec)
+        a += rec
+        np.tanh(a[:, 2 * hs:3 * hs], out=g)
         _sigmoid_(a)
         a[:, 2 * hs:3 * hs] = g
-        c = a[:, hs:2 * hs] * c
-        c += a[:, :hs] * g
-        cells[t] = c
+        c_new = cells[t]
+        np.multiply(a[:, hs:2 * hs], c, out=c_new)
+        np.multiply(a[:, :hs], g, out=tmp)
+        c_new += tmp
+        c = c_new
         h = out[t]
-        np.multiply(a[:, 3 * hs:], np.tanh(c), out=h)
-    return out, h.copy(), c, acts, cells
+        np.tanh(c, out=tmp)
+        np.multiply(a[:, 3 * hs:], tmp, out=h)
+    return out, h.copy(), c.copy(), acts, cells
 
 
 def _lstm_layer_backward(x, w_ih, w_hh, h0, c0, out, acts, cells, g_out, g_hy, g_cy, reverse,
@@ -273,13 +283,17 @@ def _lstm_layer_backward(x, w_ih, w_hh, h0, c0, out, acts, cells, g_out, g_hy, g
     dact[..., 2 * hs:3 * hs] = 1 - gate * gate
     dc_dh = acts[..., 3 * hs:] * (1 - tc * tc)           # o (1 - tanh(c)^2)
     dgates = np.empty_like(acts)
+    tmp = np.empty((batch, hs), dt)
+    # the steps whose output got a nonzero gradient (often only the last one is read)
+    live = None if g_out is None else g_out.reshape(steps, -1).any(1)
     order = range(steps) if reverse else range(steps - 1, -1, -1)
     first = steps - 1 if reverse else 0
     step = 1 if reverse else -1
     for t in order:
-        if g_out is not None:
+        if live is not None and live[t]:
             dh += g_out[t]
-        dc += dh * dc_dh[t]
+        np.multiply(dh, dc_dh[t], out=tmp)
+        dc += tmp
         a = acts[t]
         d = dgates[t]
         c_prev = c0 if t == first else cells[t + step]
