@@ -39,6 +39,12 @@ CONV2D = [
     ((2, 3, 4, 4), (4, 3, 1, 1), True, dict(stride=3)),
     ((2, 2, 10, 9), (4, 2, 3, 3), True, dict(stride=(3, 2), padding=(2, 0), dilation=(1, 3))),
     ((0, 3, 5, 5), (4, 3, 3, 3), True, {}),
+    # >= 16 output channels per group: the weight gradient's contiguous-operand product
+    ((3, 2, 6, 6), (16, 2, 3, 3), True, dict(padding=1)),
+    ((2, 4, 7, 6), (32, 2, 3, 2), True, dict(groups=2, stride=2, dilation=(1, 2))),
+    # planes big enough that the input gradient makes its columns a few kernel positions
+    # at a time
+    ((8, 16, 24, 24), (8, 8, 3, 3), True, dict(groups=2, padding=1)),
 ]
 
 

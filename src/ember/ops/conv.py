@@ -20,6 +20,7 @@ with 1, 2 or 3 spatial dims, written once for any number of them:
   create_graph it is recorded as a node whose own backward is that adjoint (``_linear``), so
   gradients of any order work without a second formula.
 """
+import functools
 import math
 import warnings
 
@@ -220,22 +221,54 @@ class _Flat:
         return np.ascontiguousarray(y[(slice(None), slice(None)) +
                                       tuple(slice(0, n) for n in out)])
 
-    def spread(self, gy):
-        """gy (N, O, *out) placed on the full grid, zeros elsewhere: (N, O, L)."""
+    def spread(self, gy, pitch=None):
+        """gy (N, O, *out) placed on the full grid, zeros elsewhere: (N, O, pitch), pitch L
+        by default (zeros after L when longer)."""
         N, O = gy.shape[:2]
-        gf = np.zeros((N, O, self.out[0]) + self.P[1:], dtype=gy.dtype)
-        gf[(slice(None), slice(None)) + tuple(slice(0, n) for n in gy.shape[2:])] = gy
-        return gf.reshape(N, O, self.L)
+        gf = np.zeros((N, O, pitch or self.L), dtype=gy.dtype)
+        grid = gf[:, :, :self.L].reshape((N, O, self.out[0]) + self.P[1:])
+        grid[(slice(None), slice(None)) + tuple(slice(0, n) for n in gy.shape[2:])] = gy
+        return gf
 
-    def col2im(self, cols):
-        """Adjoint of cols(): (N, C, prod(K), L) summed back into (N, C, *S)."""
-        N, C = cols.shape[:2]
-        buf = np.zeros((N, C, self.total), dtype=cols.dtype)
-        for j, o in enumerate(self.offs):
-            buf[:, :, o:o + self.L] += cols[:, :, j]
-        img = buf[:, :, :_prod(self.P)].reshape((N, C) + self.P)
-        return np.ascontiguousarray(img[(slice(None), slice(None)) +
-                                        tuple(slice(q, q + n) for q, n in zip(self.p, self.S))])
+    def col2im(self, wt, xf):
+        """The adjoint of cols() applied to the product wt @ xf: wt (g, prod(K), C/g, A/g)
+        (the weight, rows in (kernel position, channel) order), xf (N, g, A/g, total) (from
+        spread(.., total)); the result (N, C, *S).
+
+        Each plane (group, channel, sample) takes ``total`` entries of one flat line, so the
+        columns of kernel position k, shifted by off[k], are added to the line as *one*
+        contiguous 1-d slice: a contiguous add runs several times faster in NumPy than the
+        same add over (N*C) rows of a 2-d view.  Entries a plane pushes past its end come
+        from the zero columns at [L, total) and land harmlessly in the next plane.  The
+        columns are made a few kernel positions at a time, in a buffer of about 2 MiB that
+        stays in cache."""
+        g, nk, Cg, Ag = wt.shape
+        N, T = xf.shape[0], xf.shape[3]
+        n = Cg * N * T
+        line = np.zeros((g, n + self.offs[-1]), dtype=xf.dtype)
+        chunk = min(nk, max(1, (2 << 20) // max(1, g * n * xf.itemsize)))
+        cols = np.empty((g, chunk, Cg, N, T), dtype=xf.dtype)
+        rows = cols.reshape(g, chunk * Cg, N, T)
+        for k0 in range(0, nk, chunk):
+            kc = min(chunk, nk - k0)
+            # BLAS writes each sample's product straight into the (k, channel, sample) layout
+            np.matmul(wt[:, k0:k0 + kc].reshape(g, kc * Cg, Ag), xf,
+                      out=rows[:, :kc * Cg].transpose(2, 0, 1, 3))
+            for j in range(kc):
+                o = self.offs[k0 + j]
+                line[:, o:o + n] += cols[:, j].reshape(g, n)
+        img = line[:, :n].reshape(g, Cg, N, T)[..., :_prod(self.P)]
+        img = img.reshape((g, Cg, N) + self.P)[(slice(None),) * 3 +
+                                                 tuple(slice(q, q + m)
+                                                       for q, m in zip(self.p, self.S))]
+        sp = tuple(range(3, 3 + len(self.S)))
+        return np.ascontiguousarray(img.transpose((2, 0, 1) + sp)).reshape((N, g * Cg) + self.S)
+
+
+@functools.lru_cache(maxsize=64)
+def _flat(S, K, p, d):
+    """The _Flat layout of one geometry, built once (a training loop meets the same few)."""
+    return _Flat(S, K, p, d)
 
 
 def _stride1(s):
@@ -253,7 +286,7 @@ def _conv_fwd(x, w, s, p, d, g, out=None):
     Cg, Og = C // g, O // g
     wm = w.reshape(g, Og, Cg * _prod(K))
     if _stride1(s):
-        flat = _Flat(x.shape[2:], K, p, d)
+        flat = _flat(tuple(x.shape[2:]), tuple(K), tuple(p), tuple(d))
         cols = flat.cols(x).reshape(N, g, Cg * _prod(K), flat.L)
         y = np.matmul(wm, cols).reshape(N, O, flat.L)
         return flat.crop(y, out), cols
@@ -269,12 +302,15 @@ def _conv_tr_fwd(x, w, s, p, d, g, size):
     K = w.shape[2:]
     I = x.shape[2:]
     Cg = C // g
-    wt = w.reshape(g, Cg, Og * _prod(K)).transpose(0, 2, 1)     # (g, Og*K, Cg)
+    nk = _prod(K)
     if _stride1(s):
-        flat = _Flat(size, K, p, d)
-        xf = flat.spread(x).reshape(N, g, Cg, flat.L)
-        cols = np.matmul(wt, xf).reshape(N, g * Og, _prod(K), flat.L)
-        return flat.col2im(cols)
+        flat = _flat(tuple(size), tuple(K), tuple(p), tuple(d))
+        xf = flat.spread(x, flat.total).reshape(N, g, Cg, flat.total)
+        # rows ordered (kernel position, channel), C-contiguous: BLAS takes its fast path
+        # for small products, and the columns come out in the layout col2im adds from
+        wt = np.ascontiguousarray(w.reshape(g, Cg, Og, nk).transpose(0, 3, 2, 1))
+        return flat.col2im(wt, xf)
+    wt = np.ascontiguousarray(w.reshape(g, Cg, Og * nk).transpose(0, 2, 1))    # (g, Og*K, Cg)
     cols = np.matmul(wt, x.reshape(N, g, Cg, _prod(I)))         # (N, g, Og*K, L)
     return _col2im(cols.reshape((N, g * Og) + tuple(K) + tuple(I)), size, K, s, p, d)
 
@@ -287,7 +323,7 @@ def _conv_wgrad(x, gy, K, s, p, d, g, cols=None):
     out = gy.shape[2:]
     Cg, Og = C // g, O // g
     if _stride1(s):
-        flat = _Flat(x.shape[2:], K, p, d)
+        flat = _flat(tuple(x.shape[2:]), tuple(K), tuple(p), tuple(d))
         if cols is None:
             cols = flat.cols(x).reshape(N, g, Cg * _prod(K), flat.L)
         gyr = flat.spread(gy).reshape(N, g, Og, flat.L)
@@ -295,8 +331,16 @@ def _conv_wgrad(x, gy, K, s, p, d, g, cols=None):
         if cols is None:
             cols = _im2col_copy(x, K, s, p, d, out).reshape(N, g, Cg * _prod(K), _prod(out))
         gyr = gy.reshape(N, g, Og, _prod(out))
-    # one small product per sample and group (BLAS reads the transposed view as is), summed
-    gw = np.matmul(gyr, cols.transpose(0, 1, 3, 2)).sum(0)
+    if Og >= 16:
+        # gw^T = sum over samples of cols_n @ gy_n^T, with gy_n^T copied contiguous: on
+        # contiguous operands BLAS runs small products without packing them (OpenBLAS's
+        # "direct" sgemm), two to three times faster; the copy costs little unless gy has
+        # few channels (its rows are then too short to copy fast)
+        gyt = np.ascontiguousarray(gyr.transpose(0, 1, 3, 2))
+        gw = np.matmul(cols, gyt).sum(0).transpose(0, 2, 1)
+    else:
+        # one small product per sample and group (BLAS reads the transposed view), summed
+        gw = np.matmul(gyr, cols.transpose(0, 1, 3, 2)).sum(0)
     return gw.reshape((O, Cg) + tuple(K))
 
 
@@ -699,8 +743,10 @@ class AdaptiveMaxPool2DBackwardBackward0(_LinearNode):
     __slots__ = ()
 
 
-def _scatter_flat(g, idx, S):
-    """g, idx (N, C, *out) -> (N, C, *S): g added at the flat spatial positions idx."""
+def _scatter_flat(g, idx, S, unique=False):
+    """g, idx (N, C, *out) -> (N, C, *S): g added at the flat spatial positions idx.
+    unique: no position appears twice in a plane (pooling windows that do not overlap), so
+    the sum is a plain assignment, about twice as fast as np.bincount."""
     N, C = g.shape[:2]
     Sp = _prod(S)
     base = np.arange(N * C, dtype=np.int64).reshape((N, C) + (1,) * (idx.ndim - 2)) * Sp
@@ -710,6 +756,10 @@ def _scatter_flat(g, idx, S):
         # a window entirely in the padding has no element to send its gradient to
         ok = ((idx >= 0) & (idx < Sp)).ravel()
         flat, weights = flat[ok], np.broadcast_to(g, idx.shape).ravel()[ok]
+    if unique:
+        r = np.zeros(N * C * Sp, dtype=g.dtype)
+        r[flat] = weights
+        return r.reshape((N, C) + tuple(S))
     r = np.bincount(flat, weights=weights, minlength=N * C * Sp)
     return r.astype(g.dtype, copy=False).reshape((N, C) + tuple(S))
 
@@ -747,9 +797,17 @@ def _max_pool_np(x, K, s, p, d, out):
     val = sls[0].copy()
     for sl in sls[1:]:
         np.maximum(val, sl, out=val)
-    kid = np.zeros(val.shape, dtype=np.uint8 if len(sls) < 256 else np.int64)
-    for j in range(len(sls) - 1, -1, -1):
-        np.copyto(kid, j, where=sls[j] == val)
+    # kid = index of the first slice equal to the max, in branch-free integer arithmetic:
+    # masked writes (np.where, copyto(where=)) branch on every element and, on a random
+    # mask like this one, run about ten times slower
+    kdt = np.uint8 if len(sls) < 256 else np.int64
+    kid = np.zeros(val.shape, dtype=kdt)
+    miss = sls[0] != val
+    for j in range(1, len(sls)):
+        hit = sls[j] == val
+        hit &= miss                     # equal to the max, and no earlier slice was
+        miss ^= hit
+        kid += hit.astype(kdt) * kdt(j)
     if x.dtype.kind == "f" and np.isnan(val).any():
         for j, sl in enumerate(sls):
             np.copyto(kid, j, where=np.isnan(sl))
@@ -764,7 +822,7 @@ def _max_pool_np(x, K, s, p, d, out):
         # torch's start of the window moved past the padding (by whole dilation steps)
         first = np.add.outer(first * S[i], np.where(start < 0, start + (-start + d[i] - 1) //
                                                     d[i] * d[i], start))
-    idx = base + offs[kid]
+    idx = base + np.take(offs, kid)
     low = val == fill
     if low.any():
         # no element beat torch's initial -inf (all padding or all -inf): it keeps the
@@ -847,8 +905,11 @@ def _max_pool2d_impl(input, kernel_size, stride, padding, dilation, ceil_mode):
         val, idx = val[0], idx[0]
     shape = x.shape
 
+    # windows that do not overlap send each input element at most one gradient
+    apart = all(s[i] >= (K[i] - 1) * d[i] + 1 for i in range(2))
+
     def scatter(g):
-        return _scatter_flat(_as_planes(g), _as_planes(idx), S).reshape(shape)
+        return _scatter_flat(_as_planes(g), _as_planes(idx), S, apart).reshape(shape)
 
     def gather(a):
         return _gather_flat(_as_planes(a), _as_planes(idx)).reshape(idx.shape)

@@ -4,10 +4,11 @@ forms), embedding and embedding_bag, with the fused nodes torch records for them
 
 The fused nodes (``NativeBatchNormBackward0``, ``NativeLayerNormBackward0``,
 ``NativeGroupNormBackward0``, ``EmbeddingBackward0``, ``EmbeddingBagBackward0``) keep what the
-forward pass computed (the normalized input, the inverse standard deviations, the bag layout)
-as NumPy arrays, so a plain backward pass is a handful of array operations.  The normalized
-input, as large as the input, sits in ``saved`` (after the input itself), so that it is
-released with the graph.  Under
+forward pass computed (the normalized input, the means and inverse standard deviations, the
+bag layout) as NumPy arrays, so a plain backward pass is a handful of array operations.  The
+normalized input of batch and layer norm, as large as the input, sits in ``saved`` (after the
+input itself), so that it is released with the graph; group norm's backward works from the
+input and its statistics, as torch's kernel does.  Under
 ``create_graph=True`` the same formulas run on Tensors; the statistics are then recomputed
 from the saved input with ember's own ops, so that the gradient knows how it depends on the
 input and double backward is exact.
@@ -69,8 +70,43 @@ def _check_params(x, *params):
 
 
 # -- normalization formulas -------------------------------------------------------------------
-# Under create_graph they run on Tensors, as differentiable ops (the first pair); a plain
-# backward pass runs the same formulas on arrays, fused into fewer passes (the second pair).
+# Under create_graph they run on Tensors, as differentiable ops (_normalized,
+# _normalize_backward); a plain backward pass runs the same formulas on arrays, fused into
+# fewer passes.
+#
+# Costs that shape the array code (NumPy 2, measured): ndarray.sum over many short rows is
+# several times slower than einsum's loop or one BLAS matrix-vector product doing the same
+# sums (_row_dot, _col_dot); an elementwise op that broadcasts a per-row or per-channel value
+# runs at about half the speed of one on same-shaped operands, so the formulas are arranged
+# to need few of them (statistics folded into per-row coefficients, as torch's CPU kernels
+# do).
+
+_BLAS_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _row_dot(a, v=None):
+    """a (..., K) @ v (K,): the sums over the last axis weighted by v (plain sums when v is
+    None).  Plain sums in einsum's loop, as fast as BLAS's and on one thread (on a machine
+    with other work, NumPy's threaded BLAS cost group_norm a third more wall time); weighted
+    ones as one BLAS matrix-vector product."""
+    if a.dtype in _BLAS_TYPES and a.size:
+        if v is None:
+            return np.einsum("...k->...", a)
+        return (a.reshape(-1, a.shape[-1]) @ v).reshape(a.shape[:-1])
+    acc = np.float32 if a.dtype == np.float16 else None
+    r = a.sum(axis=-1, dtype=acc) if v is None else (a * v).sum(axis=-1, dtype=acc)
+    return r.astype(a.dtype, copy=False)
+
+
+def _col_dot(v, a):
+    """v (R,) @ a (R, K): the sums over the rows of a weighted by v (plain sums when v is
+    None), as one BLAS matrix-vector product for float32/float64."""
+    if a.dtype in _BLAS_TYPES and a.size:
+        return (np.ones(a.shape[0], a.dtype) if v is None else v) @ a
+    acc = np.float32 if a.dtype == np.float16 else None
+    r = a.sum(axis=0, dtype=acc) if v is None else (v[:, None] * a).sum(axis=0, dtype=acc)
+    return r.astype(a.dtype, copy=False)
+
 
 def _normalized(x, axes, eps):
     """((x - mean) * rstd, rstd) with the biased variance over axes (rstd keeps its dims)."""
@@ -86,41 +122,33 @@ def _normalize_backward(gxhat, xhat, rstd, axes):
                    xhat * (gxhat * xhat).mean(axes, keepdim=True))
 
 
-def _normalized_rows(x, eps):
-    """_normalized over the last axis of an array: one pass for the mean, one for the
-    variance (einsum's dot, no temporary), one to centre and one to scale."""
+def _centred_rows(x, eps):
+    """(x - mean, mean, rstd) over the last axis of an array (mean and rstd without that
+    axis): one pass for the mean, one to centre, one for the variance (einsum's dot, no
+    temporary)."""
     k = x.shape[-1]
-    xc = x - x.mean(axis=-1, keepdims=True)
-    var = np.einsum("...k,...k->...", xc, xc)[..., None] / k
-    rstd = 1.0 / np.sqrt(var + eps)
-    xc *= rstd
-    return xc, rstd
+    mean = _row_dot(x) / k
+    xc = x - mean[..., None]
+    var = np.einsum("...k,...k->...", xc, xc) / k
+    return xc, mean, 1.0 / np.sqrt(var + eps)
 
 
-def _normalize_backward_rows(gxhat, xhat, rstd, axes):
-    """_normalize_backward over the last axis (which `axes` names) of arrays, updating one
-    new array in place."""
-    k = gxhat.shape[-1]
-    mean_g = gxhat.mean(axis=-1, keepdims=True)
-    mean_gx = np.einsum("...k,...k->...", gxhat, xhat)[..., None] / k
-    g_in = xhat * mean_gx
-    np.subtract(gxhat, g_in, out=g_in)
-    g_in -= mean_g
-    g_in *= rstd
-    return g_in
-
-
-def _column_dot(g, xhat):
-    """sum over rows of g * xhat: (rows, k) -> (k,)"""
-    if isinstance(g, Tensor):
-        return sum_dims(g * xhat, (0,))
-    return np.einsum("rk,rk->k", g, xhat)
+def _channel_sums(a):
+    """sum over batch and the rest of a (N, C) or (N, C, M) array -> (C,).  (N, C, M) keeps
+    NumPy's pairwise sums: batch_norm over planes runs at torch's speed with them, and a
+    training run's path (Adam steps on gradients that are zero up to rounding) keeps its
+    rounding."""
+    if a.ndim == 2:
+        return _col_dot(None, a)
+    return a.sum(axis=2).sum(axis=0)
 
 
 def _channel_dot(g, xhat):
-    """sum over (batch, rest) of g * xhat: (N, C, M) -> (C,)"""
+    """sum over (batch, rest) of g * xhat: (N, C, M) (or (N, C) arrays) -> (C,)"""
     if isinstance(g, Tensor):
         return sum_dims(g * xhat, (0, 2))
+    if g.ndim == 2:
+        return _col_dot(None, g * xhat)
     return np.einsum("ncm,ncm->nc", g, xhat).sum(axis=0)
 
 
@@ -133,8 +161,8 @@ class NativeBatchNormBackward0(Node):
       training:  input: invstd * weight * (grad - mean(grad) - xhat * mean(grad * xhat))
       eval:      input: grad * invstd * weight   (running statistics are constants)
       weight: sum(grad * xhat)    bias: sum(grad)
-    Everything runs on the input viewed as (N, C, rest), so that every broadcast has a long
-    contiguous inner loop."""
+    Everything runs on the input viewed as (N, C, rest), or as (N, C) when rest is 1 (an
+    inner axis of length one would make every NumPy loop one element long)."""
     __slots__ = ()
 
     def backward(self, grad):
@@ -144,19 +172,19 @@ class NativeBatchNormBackward0(Node):
         need_in, need_w, need_b = (nf[i][0] is not None for i in range(3))
         if isinstance(grad, Tensor):
             return self._backward_graph(grad, x, w, need_in, need_w, need_b)
-        g = grad.reshape(shape3)
+        g = grad.reshape(xhat.shape)
         g_in = g_w = g_b = None
-        gsum = g.sum(axis=2).sum(axis=0) if (need_b or need_in and training) else None
+        gsum = _channel_sums(g) if (need_b or need_in and training) else None
         dotp = _channel_dot(g, xhat) if (need_w or need_in and training) else None
         if need_in:
             scale = invstd if w is None else invstd * w
             if training:
                 n = shape3[0] * shape3[2]
-                g_in = g - (gsum / n)[:, None]
-                g_in -= xhat * (dotp / n)[:, None]
-                g_in *= scale[:, None]
+                g_in = g - _per_channel(gsum / n, g.ndim)
+                g_in -= xhat * _per_channel(dotp / n, g.ndim)
+                g_in *= _per_channel(scale, g.ndim)
             else:
-                g_in = g * scale[:, None]
+                g_in = g * _per_channel(scale, g.ndim)
             g_in = g_in.reshape(grad.shape)
         if need_w:
             g_w = dotp
@@ -188,6 +216,11 @@ class NativeBatchNormBackward0(Node):
         if need_b:
             g_b = sum_dims(g, (0, 2))
         return g_in, g_w, g_b
+
+
+def _per_channel(v, ndim):
+    """A per-channel vector (C,) shaped to broadcast against (N, C) or (N, C, M)."""
+    return v if ndim == 2 else v[:, None]
 
 
 def _check_features(what, expected, t):
@@ -239,11 +272,11 @@ def _batch_norm(input, weight, bias, running_mean, running_var, training, moment
     N = x.shape[0]
     n = x.size // C
     shape3 = (N, C, n // N)
-    x3 = x.reshape(shape3)
+    x3 = x.reshape(shape3 if shape3[2] != 1 else shape3[:2])
     if training:
-        mean = x3.sum(axis=2).sum(axis=0) / n
-        xc = x3 - mean[:, None]
-        var_sum = np.einsum("ncm,ncm->nc", xc, xc).sum(axis=0).astype(_f64)
+        mean = _channel_sums(x3) / n
+        xc = x3 - _per_channel(mean, x3.ndim)
+        var_sum = _channel_dot(xc, xc).astype(_f64)
         # torch's CPU kernel turns the sums into statistics in double (acc_type on CPU)
         var = var_sum / n
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -256,14 +289,14 @@ def _batch_norm(input, weight, bias, running_mean, running_var, training, moment
                 rv[...] = momentum * (var_sum / (n - 1)) + (1 - momentum) * rv
         invstd = invstd64.astype(x.dtype)
         xhat = xc
-        xhat *= invstd[:, None]
+        xhat *= _per_channel(invstd, x3.ndim)
         running = None
     else:
         running = running_mean._data.reshape(C).copy()
         invstd = 1 / np.sqrt(running_var._data.reshape(C) + eps)
-        xhat = x3 - running[:, None]
-        xhat *= invstd[:, None]
-    out = _affine(xhat, weight, bias, (C, 1)).reshape(x.shape)
+        xhat = x3 - _per_channel(running, x3.ndim)
+        xhat *= _per_channel(invstd, x3.ndim)
+    out = _affine(xhat, weight, bias, (C, 1) if x3.ndim == 3 else (C,)).reshape(x.shape)
     return record(NativeBatchNormBackward0, (input, weight, bias), out,
                   saved=(input, weight, xhat),
                   args=(invstd, bool(training), eps, shape3, running))
@@ -346,23 +379,53 @@ class NativeLayerNormBackward0(Node):
         x, w, xhat = self.unpack()
         rstd, eps, nshape = self.args
         nf = self.next_functions
-        shape = tuple(grad.shape)
-        shape2 = xhat.shape
+        need_in, need_w, need_b = (nf[i][0] is not None for i in range(3))
+        if isinstance(grad, Tensor):
+            return self._backward_graph(grad, x, w, xhat.shape, eps, nshape, need_in, need_w,
+                                        need_b)
+        rows, M = xhat.shape
+        g = grad.reshape(rows, M)
+        if w is not None:
+            w = w.reshape(M)
+        g_in = g_w = g_b = None
+        gx = g * xhat if (need_in or need_w) else None
+        if need_w:
+            g_w = _col_dot(None, gx).reshape(nshape)
+        if need_b:
+            g_b = _col_dot(None, g).reshape(nshape)
+        if need_in:
+            if g.size == 0:
+                return np.zeros(grad.shape, grad.dtype), g_w, g_b
+            # rstd * (gw - mean(gw) - xhat * mean(gw * xhat)), gw = grad * weight, as
+            # gw * rstd - xhat * c2 - c1 with per-row c1, c2 (row sums as matrix-vector
+            # products)
+            k = rstd / M
+            c1 = _row_dot(g, w) * k
+            c2 = _row_dot(gx, w) * k
+            if w is None:
+                g_in = g * rstd[:, None]
+            else:
+                g_in = g * w
+                g_in *= rstd[:, None]
+            g_in -= np.multiply(xhat, c2[:, None], out=gx)   # gx's buffer is free now
+            g_in -= c1[:, None]
+            g_in = g_in.reshape(grad.shape)
+        return g_in, g_w, g_b
+
+    def _backward_graph(self, grad, x, w, shape2, eps, nshape, need_in, need_w, need_b):
+        """The same formulas in differentiable ops (create_graph), the statistics recomputed
+        as functions of x, so that the gradient's graph sees them."""
         g = grad.reshape(shape2)
         if w is not None:
             w = w.reshape(shape2[1:])
-        if isinstance(grad, Tensor):
-            # create_graph: statistics as functions of x, so the gradient's graph sees them
-            xhat, rstd = _normalized(x.reshape(shape2), (1,), eps)
-            norm_grad = _normalize_backward
-        else:
-            norm_grad = _normalize_backward_rows
+        xhat, rstd = _normalized(x.reshape(shape2), (1,), eps)
         g_in = g_w = g_b = None
-        if nf[0][0] is not None:
-            g_in = norm_grad(g if w is None else g * w, xhat, rstd, (1,)).reshape(shape)
-        if nf[1][0] is not None:
-            g_w = _column_dot(g, xhat).reshape(nshape)
-        if nf[2][0] is not None:
+        if need_in:
+            g_in = _normalize_backward(g if w is None else g * w, xhat, rstd,
+                                       (1,)).reshape(tuple(grad.shape))
+        if need_w:
+            g_w = sum_dims(g * xhat, (0,)).reshape(nshape)
+        if need_b:
             g_b = sum_dims(g, (0,)).reshape(nshape)
         return g_in, g_w, g_b
 
@@ -406,9 +469,10 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     rows = x.size // M if M else 0
     x2 = x.reshape(rows, M)
     if x.size:
-        xhat, rstd = _normalized_rows(x2, eps)
+        xhat, _, rstd = _centred_rows(x2, eps)
+        xhat *= rstd[:, None]
     else:
-        xhat, rstd = x2.copy(), np.ones((rows, 1), x.dtype)
+        xhat, rstd = x2.copy(), np.ones(rows, x.dtype)
     out = _affine(xhat, weight, bias, (M,)).reshape(x.shape)
     return record(NativeLayerNormBackward0, (input, weight, bias), out,
                   saved=(input, weight, xhat), args=(rstd, eps, nshape))
@@ -421,29 +485,68 @@ class NativeGroupNormBackward0(Node):
     N, C, HxW, group, grad_input_mask), i.e. the layer-norm formula within each group of
     channels (g = grad * weight[c]), and per channel  weight: sum(grad * xhat),
     bias: sum(grad) over the batch and spatial dims.  The input is viewed as
-    (N, groups, rest) for the statistics and as (N, C, HxW) for the affine part."""
+    (N, groups, rest) for the statistics and as (N, C, HxW) for the affine part.
+
+    On arrays it runs as torch's CPU kernel does (group_norm_kernel.cpp): from per-(sample,
+    channel) sums of grad and grad * input, input: c1 * grad + c2 * input + c3 with c1 per
+    (sample, channel) and c2, c3 per (sample, group); weight: (sum(grad * x) -
+    sum(grad) * mean) * rstd summed over the batch.  So only mean and rstd are kept, not
+    the normalized input."""
     __slots__ = ()
 
     def backward(self, grad):
-        x, w, xhat = self.unpack()
-        rstd, eps, shape3 = self.args
+        x, w = self.unpack()
+        mean, rstd, eps, shape3 = self.args
         nf = self.next_functions
-        shape = tuple(grad.shape)
-        grouped = xhat.shape
-        g = grad.reshape(shape3)
+        need_in, need_w, need_b = (nf[i][0] is not None for i in range(3))
         if isinstance(grad, Tensor):
-            xhat, rstd = _normalized(x.reshape(grouped), (2,), eps)
-            norm_grad = _normalize_backward
-        else:
-            norm_grad = _normalize_backward_rows
-        xhat3 = xhat.reshape(shape3)
+            return self._backward_graph(grad, x, w, eps, shape3, mean.shape[1], need_in,
+                                        need_w, need_b)
+        N, C, HW = shape3
+        G = mean.shape[1]
+        Cg = C // G
+        g = grad.reshape(shape3)
+        x3 = x.reshape(shape3)
         g_in = g_w = g_b = None
-        if nf[0][0] is not None:
+        gsum = _row_dot(g)                                      # (N, C): sum of grad
+        gx = g * x3 if (need_in or need_w) else None
+        gxsum = _row_dot(gx) if gx is not None else None        # (N, C): sum of grad * x
+        rstd_c = np.repeat(rstd, Cg, axis=1)                    # per (sample, channel)
+        if need_w:
+            g_w = ((gxsum - gsum * np.repeat(mean, Cg, axis=1)) * rstd_c).sum(axis=0)
+        if need_b:
+            g_b = gsum.sum(axis=0)
+        if need_in:
+            if g.size == 0:
+                return np.zeros(grad.shape, grad.dtype), g_w, g_b
+            wc = np.ones(C, g.dtype) if w is None else w
+            ds = (gxsum * wc).reshape(N, G, Cg).sum(axis=2)     # (N, G)
+            db = (gsum * wc).reshape(N, G, Cg).sum(axis=2)
+            s = 1.0 / (Cg * HW)
+            c2 = (db * mean - ds) * (rstd * rstd * rstd * s)
+            c3 = -c2 * mean - db * (rstd * s)
+            g_in = np.multiply(g, (rstd_c * wc)[:, :, None], out=gx)   # gx's buffer is free
+            grouped = g_in.reshape(N, G, Cg * HW)
+            grouped += x.reshape(N, G, Cg * HW) * c2[:, :, None]
+            grouped += c3[:, :, None]
+            g_in = g_in.reshape(grad.shape)
+        return g_in, g_w, g_b
+
+    def _backward_graph(self, grad, x, w, eps, shape3, G, need_in, need_w, need_b):
+        """The layer-norm formulas in differentiable ops (create_graph), the statistics
+        recomputed as functions of x, so that the gradient's graph sees them."""
+        N, C, HW = shape3
+        grouped = (N, G, (C // G) * HW)
+        g = grad.reshape(shape3)
+        xhat, rstd = _normalized(x.reshape(grouped), (2,), eps)
+        g_in = g_w = g_b = None
+        if need_in:
             gx = g if w is None else g * w.reshape((-1, 1))
-            g_in = norm_grad(gx.reshape(grouped), xhat, rstd, (2,)).reshape(shape)
-        if nf[1][0] is not None:
-            g_w = _channel_dot(g, xhat3)
-        if nf[2][0] is not None:
+            g_in = _normalize_backward(gx.reshape(grouped), xhat, rstd,
+                                       (2,)).reshape(tuple(grad.shape))
+        if need_w:
+            g_w = _channel_dot(g, xhat.reshape(shape3))
+        if need_b:
             g_b = sum_dims(sum_dims(g, (2,)), (0,))
         return g_in, g_w, g_b
 
@@ -476,14 +579,26 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     _check_float(input, "GroupNormKernelImpl")
     _check_params(input, weight, bias)
     shape3 = (N, C, x.size // (N * C) if N * C else 0)
-    grouped = (N, num_groups, (C // num_groups) * shape3[2])
+    G = num_groups
+    grouped = (N, G, (C // G) * shape3[2])
     if x.size:
-        xhat, rstd = _normalized_rows(x.reshape(grouped), eps)
+        out, mean, rstd = _centred_rows(x.reshape(grouped), eps)
+        # (x - mean) * rstd * weight + bias: the centred input scaled in place by one factor
+        # per (sample, channel), then shifted
+        if weight is None:
+            out *= rstd[:, :, None]
+        else:
+            scale = rstd[:, :, None] * weight._data.reshape(G, C // G)
+            out = out.reshape(shape3)
+            out *= scale.reshape(N, C, 1)
+        out = out.reshape(shape3)
+        if bias is not None:
+            out += bias._data.reshape(C, 1)
     else:
-        xhat, rstd = x.reshape(grouped).copy(), np.ones((N, num_groups, 1), x.dtype)
-    out = _affine(xhat.reshape(shape3), weight, bias, (C, 1)).reshape(x.shape)
-    return record(NativeGroupNormBackward0, (input, weight, bias), out,
-                  saved=(input, weight, xhat), args=(rstd, eps, shape3))
+        mean, rstd = np.zeros((N, G), x.dtype), np.ones((N, G), x.dtype)
+        out = _affine(x.reshape(shape3), weight, bias, (C, 1))
+    return record(NativeGroupNormBackward0, (input, weight, bias), out.reshape(x.shape),
+                  saved=(input, weight), args=(mean, rstd, eps, shape3))
 
 
 # -- rms_norm and local_response_norm (composites, as torch's) ------------------------------
