@@ -14,11 +14,7 @@ import ember
 from ember.autograd import graph as egraph
 from ember.autograd.graph import describe, make_dot, trace_backward
 
-try:
-    import graphviz     # in the `test` extra (pyproject.toml); make_dot's tests need it
-except ImportError:     # pragma: no cover
-    graphviz = None
-needs_graphviz = pytest.mark.skipif(graphviz is None, reason="pip install graphviz")
+import graphviz     # in the `test` extra (pyproject.toml): make_dot's tests need it
 
 GOLDEN = pathlib.Path(__file__).resolve().parent / "golden" / "simple_nn_graph.dot"
 INPUT = [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
@@ -77,7 +73,6 @@ def dot_edges(source):
 
 # -- make_dot ----------------------------------------------------------------------------------
 
-@needs_graphviz
 def test_make_dot_simple_nn_golden():
     model, _, loss = simple_nn(ember)
     dot = make_dot(loss, params=dict(model.named_parameters()))
@@ -85,7 +80,6 @@ def test_make_dot_simple_nn_golden():
     assert dot.source == GOLDEN.read_text()
 
 
-@needs_graphviz
 def test_make_dot_simple_nn_matches_torch_graph():
     _, _, tloss = simple_nn(torch)
     model, _, eloss = simple_nn(ember)
@@ -93,7 +87,6 @@ def test_make_dot_simple_nn_matches_torch_graph():
     assert dot_edges(dot.source) == torch_edges([tloss.grad_fn])
 
 
-@needs_graphviz
 def test_make_dot_labels_leaves_and_output():
     model, x, loss = simple_nn(ember)
     src = make_dot(loss, params={**dict(model.named_parameters()), "input_data": x}).source
@@ -107,7 +100,6 @@ def test_make_dot_labels_leaves_and_output():
     assert src.count("AccumulateGrad") == 5
 
 
-@needs_graphviz
 def test_make_dot_show_saved():
     model, _, loss = simple_nn(ember)
     src = make_dot(loss, show_saved=True).source
@@ -121,7 +113,6 @@ def test_make_dot_show_saved():
     assert "fillcolor=orange" not in make_dot(loss, show_saved=True).source
 
 
-@needs_graphviz
 def test_make_dot_shared_subgraph_once():
     x = ember.tensor([0.5, 1.0, 1.5], requires_grad=True)
     y = x.exp()
@@ -138,7 +129,6 @@ def test_make_dot_shared_subgraph_once():
     assert (edges, names) == torch_edges([tz.grad_fn])
 
 
-@needs_graphviz
 def test_make_dot_several_outputs():
     x = ember.tensor([1.0, 2.0, 3.0], requires_grad=True)
     a, b = x.split([1, 2])
@@ -147,7 +137,6 @@ def test_make_dot_several_outputs():
     assert src.count("label=SplitWithSizesBackward0") == 1
 
 
-@needs_graphviz
 def test_make_dot_leaf_and_no_grad():
     x = ember.ones(2, requires_grad=True)
     src = make_dot(x, params={"x": x}).source
@@ -157,7 +146,6 @@ def test_make_dot_leaf_and_no_grad():
     assert "->" not in src
 
 
-@needs_graphviz
 def test_make_dot_deep_graph_no_recursion():
     x = ember.tensor([0.5, 1.0], requires_grad=True)
     y = x
@@ -167,7 +155,6 @@ def test_make_dot_deep_graph_no_recursion():
     assert src.count("label=MulBackward0") == 12000
 
 
-@needs_graphviz
 def test_make_dot_render_needs_dot_with_instructions(monkeypatch, tmp_path):
     model, _, loss = simple_nn(ember)
     dot = make_dot(loss, params=dict(model.named_parameters()))
@@ -182,7 +169,6 @@ def test_make_dot_render_needs_dot_with_instructions(monkeypatch, tmp_path):
     assert "apt-get install graphviz" in info.value.__notes__[0]
 
 
-@needs_graphviz
 @pytest.mark.skipif(shutil.which("dot") is None, reason="the Graphviz `dot` program is not "
                     "installed (apt-get install graphviz)")
 def test_make_dot_renders_svg():

@@ -923,8 +923,7 @@ def test_load_whole_pickled_modules_with_weights_only_false():
 # safetensors (the optional extra), against safetensors.torch
 # ---------------------------------------------------------------------------------------------
 def _safetensors():
-    pytest.importorskip("safetensors")
-    import safetensors.torch as st
+    import safetensors.torch as st     # in the `test` extra
     import ember.safetensors as es
     return st, es
 
