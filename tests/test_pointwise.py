@@ -1199,3 +1199,16 @@ def test_hand_computed():
     assert (ember.tensor([7, -7]) // 2).tolist() == [3, -4]
     assert (ember.tensor([-7.0]) % 3).tolist() == [2.0]
     assert ember.erf(ember.tensor([0.5])).item() == pytest.approx(math.erf(0.5), rel=1e-7)
+
+
+def test_relu_backward_zeros_print_as_torch_and_inf_is_dropped():
+    """The fast masked-multiply path must give torch's +0. (not -0.) and 0 for inf*0."""
+    for x, up in (([-1.0, 0.0, 2.0, float("nan")], [-3.0, -1.0, 5.0, 2.0]),
+                  ([-1.0, 0.0, 2.0], [float("inf"), -1.0, 5.0]),
+                  (-1.0, -2.0)):
+        reprs = []
+        for lib in (torch, ember):
+            t = lib.tensor(x, requires_grad=True)
+            lib.relu(t).backward(lib.tensor(up))
+            reprs.append(repr(t.grad))
+        assert reprs[1] == reprs[0]

@@ -1241,7 +1241,14 @@ def _threshold_backward(grad, result):
     """threshold_backward(grad, result, 0): 0 where result <= 0, else grad (nan passes).
     On Tensors (create_graph) it is recorded, with result as an input, as torch does."""
     if not (isinstance(grad, Tensor) or isinstance(result, Tensor)):
-        return np.where(result <= 0, 0, grad)
+        drop = result <= 0
+        if not np.isfinite(grad).all():
+            return np.where(drop, 0, grad)      # inf * 0 would be nan where torch gives 0
+        # A multiply by the mask is ~10x faster than np.where on a random mask; adding 0.0
+        # turns the -0.0 of a negative gradient times 0 into torch's +0.0.
+        out = grad * ~drop
+        out += 0.0
+        return out
     g = grad if isinstance(grad, Tensor) else _make(np.asarray(grad))
     r = np.where(array_of(result) <= 0, 0, g._data)
     return record(ThresholdBackwardBackward0, (g, result), r, saved=(result,))
