@@ -11,6 +11,10 @@ Slots:
                  Item 1, once an in-place op was recorded, says which op and where (for
                  the note of the error; autograd/_explain.py)
   _base          the tensor this is a view of (None if not a view)
+  _views         of a base: its live views, as weak references (None if none); of a view:
+                 unused.  ops/_views.py rebases them when the base is written in place
+  _view_meta     of a view: how it was made (None; ops/_views.NO_GRAD, MULTI_OUTPUT, ...),
+                 which decides whether torch lets it be written in place
   _hooks         gradient hooks from register_hook (None if none)
   _retains_grad  set by retain_grad()
   _accumulator   weak reference to the leaf's AccumulateGrad node, shared by all its uses
@@ -91,6 +95,7 @@ class device:
 CPU = device("cpu")
 
 _new = object.__new__
+_NO_GRAD_VIEW = (1, 3)     # ops/_views.NO_GRAD, INHERITED_NO_GRAD
 _ndarray = np.ndarray
 
 
@@ -104,6 +109,8 @@ def _make(data):
     t._grad = None
     t._vc = [0]
     t._base = None
+    t._views = None
+    t._view_meta = None
     t._hooks = None
     t._retains_grad = False
     t._accumulator = None
@@ -118,7 +125,8 @@ def _as_array(data):
 
 class Tensor:
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_output_nr", "_grad", "_vc", "_base",
-                 "_hooks", "_retains_grad", "_accumulator", "_post_acc_hooks", "__weakref__")
+                 "_views", "_view_meta", "_hooks", "_retains_grad", "_accumulator",
+                 "_post_acc_hooks", "__weakref__")
 
     # Let NumPy defer to Tensor's reflected operators (array * tensor -> Tensor.__rmul__).
     __array_ufunc__ = None
@@ -391,8 +399,8 @@ class Tensor:
         """The node gradients of this tensor flow into: grad_fn, or the leaf's accumulator."""
         if self.grad_fn is not None:
             return self.grad_fn
-        if not self._requires_grad:
-            return None
+        if not self._requires_grad or self._view_meta in _NO_GRAD_VIEW:
+            return None         # a view made in no_grad mode: torch records no edge
         acc = self._accumulator() if self._accumulator is not None else None
         if acc is None:
             acc = AccumulateGrad(self)

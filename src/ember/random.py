@@ -30,6 +30,7 @@ import numpy as np
 from ._dtype import get_default_dtype
 from ._tensor import Tensor, _make
 from .autograd import grad_mode as _gm
+from .ops import _views
 from .ops._base import BroadcastingNode, Node
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
@@ -1097,13 +1098,11 @@ def _inplace(t, NodeClass, fill, *args, inputs=()):
     """Fill t's memory by fill(t._data, *args); record NodeClass when t is in a graph."""
     recording = _gm._enabled and (t._requires_grad or any(
         isinstance(x, Tensor) and x._requires_grad for x in inputs))
+    if recording and t._base is not None:
+        _views.check(t)
     if recording and t._requires_grad and t.grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                            "operation.")
-    if recording and t._base is not None:
-        raise NotImplementedError(
-            "ember does not record in-place operations on views of tensors in the autograd "
-            "graph yet; apply the operation to the base tensor, or use the out-of-place form")
     fill(t._data, *args)
     t._vc[0] += 1
     if recording:
@@ -1112,9 +1111,7 @@ def _inplace(t, NodeClass, fill, *args, inputs=()):
         node = NodeClass(edges)
         if isinstance(node, BroadcastingNode):
             node.meta = (_meta(t),) + tuple(_meta(x) for x in inputs)
-        t.grad_fn = node
-        t._output_nr = 0
-        t._requires_grad = True
+        _views.rebase_history(t, node)
     return t
 
 

@@ -134,6 +134,12 @@ class Node:
         t._vc = vc
         t._requires_grad = True
         t.grad_fn = self
+        md = getattr(self, "metadata_", None)
+        if md and "view_of_" in md:
+            # an in-place op on a view: its output is that region of the base
+            from ..ops._views import AsStridedBackward0
+            copy_slices, geom = md["view_of_"]
+            t.grad_fn = AsStridedBackward0(((copy_slices(), 0),), (), (geom,))
         return t
 
     def release(self):

@@ -11,6 +11,8 @@ helpers below (``sum_to``, ``expand``, ``sum_dims``, ``transpose``, ...), which 
 arrays and ember's own differentiable ops on Tensors.  So each formula is written once and
 double backward works through it.
 """
+from weakref import ref as _ref
+
 import numpy as np
 
 from .. import _dtype
@@ -19,6 +21,7 @@ from .._tensor import Tensor, _make, _as_array
 from ..autograd import grad_mode as _gm
 from ..autograd._explain import note_inplace
 from ..autograd.node import Node, OUTPUT
+from . import _views
 
 __all__ = ["Node", "OUTPUT", "Tensor", "unary", "binary", "record", "promote", "sum_to",
            "expand", "sum_dims", "transpose", "permute", "unsqueeze", "where", "is_tensor_grad",
@@ -346,12 +349,10 @@ def inplace(x, op, *args, **kwargs):
         x._vc[0] += 1
         note_inplace(x, op.__name__ + "_")      # for the note of a saved-tensor error
         return x
+    if x._base is not None:
+        _views.check(x)
     if x._requires_grad and x.grad_fn is None:
         check_inplace(x, x.dtype)
-    if x._base is not None:
-        raise NotImplementedError(
-            "ember does not record in-place operations on views of tensors in the autograd "
-            "graph yet; apply the operation to the base tensor, or use the out-of-place form")
     old = _make(x._data.copy())
     old._requires_grad = x._requires_grad
     old.grad_fn = x.grad_fn
@@ -366,23 +367,38 @@ def inplace(x, op, *args, **kwargs):
     if node is None:
         # a non-differentiable op (logical_and_, ...): torch leaves x's history as it was
         return x
-    x.grad_fn = node
-    x._output_nr = 0
-    x._requires_grad = r._requires_grad
     if node.out is not None:
         # the node saved its output: that output is x now
         node.out = (x._data, x._vc)
         node.versions = tuple(x._vc[0] if s is OUTPUT else v
                               for s, v in zip(node.saved, node.versions))
+    _views.rebase_history(x, node)
     return x
 
 
 def view(NodeClass, x, arr, args=()):
     """Like unary, for ops whose result shares x's memory: the result is a view of x's base
-    and shares its version counter (an in-place write through either is seen by both)."""
+    and shares its version counter (an in-place write through either is seen by both).
+    A view made in no_grad mode of a tensor that requires grad still says it requires grad,
+    as torch's do, though no gradient flows through it."""
     t = unary(NodeClass, x, arr, args=args)
     t._vc = x._vc
-    t._base = x if x._base is None else x._base
+    base = x._base
+    if base is None:
+        base = x
+    t._base = base
+    views = base._views
+    enabled = _gm._enabled
+    if views is not None and enabled and x._view_meta is None:
+        # the common case, inlined from _views.register: list t on its base
+        views.append(_ref(t))
+        if len(views) > views.limit:
+            _views.sweep(views)
+    elif enabled:
+        _views.register(base, t, _views.child_meta(x._view_meta, None))
+    else:
+        t._view_meta = _views.child_meta(x._view_meta, _views.NO_GRAD)
+        t._requires_grad = x._requires_grad
     return t
 
 

@@ -25,6 +25,7 @@ from ..autograd._explain import note_inplace
 from ._base import (Node, BroadcastingNode, unary, record, record_multi, inplace, _edge,
                     view as _view)
 from ._return_types import return_type
+from . import _views
 
 __all__ = ["select", "index_select", "gather", "scatter", "scatter_add", "index_add",
            "index_fill", "index_copy", "index_put", "index_put_", "masked_fill", "masked_select",
@@ -580,14 +581,11 @@ def _write(self, steps, tensors, v, accumulate, index_put, history=None):
 
     recording = _gm._enabled and (history._requires_grad or v._requires_grad)
     if recording:
+        if history is self and self._base is not None:
+            _views.check(self)
         if history is self and self._requires_grad and self.grad_fn is None:
             raise RuntimeError(("a view of a leaf Variable" if steps else "a leaf Variable") +
                                " that requires grad is being used in an in-place operation.")
-        if history is self and self._base is not None:
-            raise NotImplementedError(
-                "ember does not record in-place writes into views of other tensors in the "
-                "autograd graph yet (x[...] = v or index_put_ on a view); write into the base "
-                "tensor, or use an out-of-place op")
         if v._requires_grad and vshape != vd.shape:
             v = v.reshape(vshape)                      # ViewBackward0, as torch records
         if v._requires_grad and path == "copy" and vshape != target.shape:
@@ -619,9 +617,12 @@ def _write(self, steps, tensors, v, accumulate, index_put, history=None):
             else CopySlices
     node = Cls((_edge(history), _edge(v)), (), (self._data.shape, pos, accumulate))
     node.meta = ((self._data.shape, self._data.dtype), (v._data.shape, v._data.dtype))
-    self.grad_fn = node
-    self._output_nr = 0
-    self._requires_grad = True
+    if history is self:
+        _views.rebase_history(self, node)
+    else:
+        self.grad_fn = node
+        self._output_nr = 0
+        self._requires_grad = True
 
 
 def _delitem(self, index):

@@ -18,6 +18,7 @@ from .._dtype import _BY_NP, result_type
 from .._errors import broadcast_shapes
 from .._tensor import Tensor, _make, device as _device
 from ..autograd import grad_mode as _gm
+from . import _views
 from ._base import (Node, BroadcastingNode, OUTPUT, unary, binary, record, promote, inplace,
                     where as _where, array_of, _can_cast, _type_name, _scalar, _edge, _meta,
                     _fit_scalar)
@@ -2486,22 +2487,18 @@ def copy_(self, src, non_blocking=False):
             np.copyto(x, s, casting="unsafe")
         self._vc[0] += 1
         return self
+    if self._base is not None:
+        _views.check(self)
     if self._requires_grad and self.grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                            "operation.")
-    if self._base is not None:
-        raise NotImplementedError(
-            "ember does not record in-place operations on views of tensors in the autograd "
-            "graph yet; apply the operation to the base tensor, or use the out-of-place form")
     _check_writable(self)
     node = CopyBackwards((_edge(self), _edge(src)))
     node.meta = (_meta(self), _meta(src))
     with np.errstate(invalid="ignore", over="ignore"):
         np.copyto(x, s, casting="unsafe")
     self._vc[0] += 1
-    self.grad_fn = node
-    self._output_nr = 0
-    self._requires_grad = True
+    _views.rebase_history(self, node)
     return self
 
 

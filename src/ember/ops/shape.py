@@ -20,9 +20,11 @@ from .. import _dtype
 from .._dtype import promote_types
 from .._errors import wrap_dim, wrap_dims, shape_str
 from .._tensor import Tensor, _make
+from ..autograd import grad_mode as _gm
 from ._base import (Node, BroadcastingNode, view as _view, unary, record, record_multi,
                     sum_to, sum_dims, permute as _permute, transpose as _transpose)
 from .pointwise import contiguous
+from . import _views as _views_meta
 
 __all__ = ["reshape", "flatten", "unflatten", "ravel", "permute", "movedim", "moveaxis",
            "transpose", "swapaxes", "swapdims", "t", "squeeze", "unsqueeze", "broadcast_to",
@@ -978,9 +980,18 @@ def _views(NodeClass, input, pieces, args):
     """Several views of input recorded under one node (split, chunk, unbind)."""
     outs = record_multi(NodeClass, (input,), pieces, args=args)
     base = input if input._base is None else input._base
+    if _gm._enabled:
+        meta = _views_meta.MULTI_OUTPUT
+    else:
+        meta = _views_meta.NO_GRAD
     for o in outs:
         o._vc = input._vc
         o._base = base
+        if meta == _views_meta.NO_GRAD:
+            o._view_meta = meta
+            o._requires_grad = input._requires_grad
+        else:
+            _views_meta.register(base, o, meta)
     return tuple(outs)
 
 
