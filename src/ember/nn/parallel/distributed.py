@@ -37,6 +37,7 @@ from ..modules.module import Module
 __all__ = ["DistributedDataParallel"]
 
 _MB = 1024 * 1024
+_copyto = np.copyto
 _DEFAULT_BUCKET_CAP_MB = 25
 _DEFAULT_FIRST_BUCKET_BYTES = 1 * _MB
 
@@ -161,7 +162,7 @@ _MARKED_TWICE = (
 
 class _Bucket:
     """One flat gradient buffer and the parameters whose gradients it holds."""
-    __slots__ = ("indices", "buffer", "views", "pairs", "pending", "request")
+    __slots__ = ("indices", "buffer", "message", "views", "pairs", "pending", "request")
 
     def __init__(self, indices, params):
         self.indices = indices                     # reducer parameter indices, in order
@@ -175,6 +176,7 @@ class _Bucket:
         self.pairs = [(params[i], view) for i, view in zip(indices, self.views)]
         self.pending = len(indices)
         self.request = None
+        self.message = None         # [buffer, MPI datatype], set by the reducer
 
 
 class _Reducer:
@@ -203,6 +205,9 @@ class _Reducer:
         self.fill_unused_at_end = fill_unused_at_end
         self.bucket_view = bucket_view
         self._mpi = dist._mpi.mpi()
+        for bucket in self.buckets:     # spelled out once: mpi4py then skips the type lookup
+            datatype = self._mpi._typedict.get(bucket.buffer.dtype.char)
+            bucket.message = bucket.buffer if datatype is None else [bucket.buffer, datatype]
 
     def prepare_for_backward(self, unused=()):
         """After a forward that needs synchronised gradients."""
@@ -241,10 +246,11 @@ class _Reducer:
         bucket, view = self.slots[index]
         grad = param._grad._data
         if grad is not view:                   # (with bucket views it already is the slot)
-            view[...] = grad
+            _copyto(view, grad)
         bucket.pending -= 1
-        if not bucket.pending and bucket is self.buckets[self.next_bucket]:
-            self.launch_ready_buckets()
+        if not bucket.pending:
+            if bucket is self.buckets[self.next_bucket]:
+                self.launch_ready_buckets()
         elif self.next_bucket:
             # Let MPI progress the all-reduces already started: its progress engine runs
             # inside MPI calls.
@@ -278,7 +284,7 @@ class _Reducer:
                 break
             if n > 1:
                 np.divide(bucket.buffer, n, out=bucket.buffer)
-            bucket.request = comm.Iallreduce(MPI.IN_PLACE, bucket.buffer, MPI.SUM)
+            bucket.request = comm.Iallreduce(MPI.IN_PLACE, bucket.message, MPI.SUM)
             self.next_bucket += 1
 
     def finalize_backward(self):
@@ -319,7 +325,7 @@ class _Reducer:
                 elif self.bucket_view:
                     p._grad = _make(view)
                 else:
-                    grad._data[...] = view
+                    _copyto(grad._data, view)
         if not all(self.ready):
             self.unfinished = [i for i, ready in enumerate(self.ready) if not ready]
 
