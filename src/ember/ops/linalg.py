@@ -1441,3 +1441,1603 @@ Tensor.baddbmm_ = _inplace_add(baddbmm)
 Tensor.kron = kron
 Tensor.trace = trace
 Tensor.diag = diag
+
+
+# ==========================================================================================
+# -- torch.linalg: decompositions, solvers, inverses, norms (det, inv, solve, cholesky, qr,
+#    eigh, svd, pinv, matrix_exp, lstsq, cross, ...) and the legacy top-level forms.
+#
+# NumPy's LAPACK computes the forwards (float32 stays float32).  Derivatives follow
+# torch/csrc/autograd/FunctionsManual.cpp; they are written with operators and the small dual
+# helpers below (NumPy on arrays, ember's own differentiable ops on Tensors), so double
+# backward works.  A node with several outputs saves the outputs it needs as Tensors (output 0
+# through OUTPUT); the engine hands it the list of its outputs' gradients.
+# ==========================================================================================
+
+from ._base import OUTPUT, _versions, _fit, _edge, array_of, unsqueeze as _unsqueeze
+from ._return_types import return_type as _return_type
+
+
+class _LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError: a linear-algebra failure (singular, not positive-definite)."""
+
+
+_LinAlgError.__module__ = "ember.linalg"
+
+
+# -- argument checks, with torch's texts ---------------------------------------------------
+
+def _arr(x, fn, name="A"):
+    try:
+        return x._data
+    except AttributeError:
+        _type_error(fn, (name,), (x,))
+
+
+def _check_dims(fn, a, name="A"):
+    if a.ndim < 2:
+        raise RuntimeError(f"{fn}: The input tensor {name} must have at least 2 dimensions.")
+
+
+def _check_float(fn, a):
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(f"{fn}: Expected a floating point or complex tensor as input. Got "
+                           f"{_legacy(a.dtype)}")
+
+
+def _check_square(fn, a, name="A"):
+    _check_dims(fn, a, name)
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{fn}: {name} must be batches of square matrices, but they are "
+                           f"{a.shape[-2]} by {a.shape[-1]} matrices")
+
+
+def _square_float(fn, x):
+    a = _arr(x, fn)
+    _check_square(fn, a)
+    _check_float(fn, a)
+    return a
+
+
+def _batch_prefix(a, i):
+    return f"(Batch element {i}): " if a.ndim > 2 else ""
+
+
+def _info_array(a, infos=None):
+    info = np.zeros(a.shape[:-2], dtype=np.int32)
+    if infos is not None:
+        info.reshape(-1)[:] = infos
+    return info
+
+
+# -- LU with partial pivoting (LAPACK getf2's order): only for the pivot info of an error ----
+
+def _lu_info(m):
+    """1-based index of the first zero pivot of m's LU factorization (0 when none)."""
+    m = np.array(m, dtype=np.float64 if m.dtype == np.float64 else m.dtype, copy=True)
+    n = m.shape[-1]
+    info = 0
+    for k in range(n):
+        p = k + int(np.argmax(np.abs(m[k:, k])))
+        if p != k:
+            m[[k, p]] = m[[p, k]]
+        if m[k, k] == 0:
+            if info == 0:
+                info = k + 1
+            continue
+        m[k + 1:, k] /= m[k, k]
+        m[k + 1:, k + 1:] -= np.outer(m[k + 1:, k], m[k, k + 1:])
+    return info
+
+
+def _batch_infos(a, info_fn):
+    flat = a.reshape((-1,) + a.shape[-2:])
+    return [info_fn(m) for m in flat]
+
+
+def _cholesky_info(m):
+    """(info, L) of an unblocked Cholesky (LAPACK potf2): the order of the first leading minor
+    that is not positive-definite, and the factor as far as it got."""
+    n = m.shape[-1]
+    low = np.tril(m).astype(m.dtype)
+    for j in range(n):
+        ajj = low[j, j] - low[j, :j] @ low[j, :j]
+        if not ajj > 0:
+            low[j, j] = ajj
+            return j + 1, low
+        low[j, j] = np.sqrt(ajj)
+        if j + 1 < n:
+            low[j + 1:, j] = (low[j + 1:, j] - low[j + 1:, :j] @ low[j, :j]) / low[j, j]
+    return 0, low
+
+
+# -- dual helpers for the derivative formulas (arrays, or Tensors under create_graph) --------
+
+def _eye_like(x, n):
+    return np.eye(n, dtype=array_of(x).dtype)
+
+
+def _diagonal(x):
+    if isinstance(x, Tensor):
+        return x.diagonal(0, -2, -1)
+    return np.diagonal(x, axis1=-2, axis2=-1)
+
+
+def _diag_embed(v):
+    if isinstance(v, Tensor):
+        return v.diag_embed()
+    n = v.shape[-1]
+    return v[..., None] * np.eye(n, dtype=v.dtype)
+
+
+def _tril(x, k=0):
+    return x.tril(k) if isinstance(x, Tensor) else np.tril(x, k)
+
+
+def _triu(x, k=0):
+    return x.triu(k) if isinstance(x, Tensor) else np.triu(x, k)
+
+
+def _col(v):
+    """(..., n) -> (..., n, 1)."""
+    return _unsqueeze(v, (v.ndim,))
+
+
+def _row(v):
+    """(..., n) -> (..., 1, n)."""
+    return _unsqueeze(v, (v.ndim - 1,))
+
+
+def _cat(xs, dim):
+    if any(isinstance(x, Tensor) for x in xs):
+        from .shape import cat as _cat_op
+        return _cat_op([x if isinstance(x, Tensor) else _make(x) for x in xs], dim)
+    return np.concatenate(xs, axis=dim)
+
+
+def _narrow(x, dim, start, length):
+    idx = [slice(None)] * x.ndim
+    idx[dim] = slice(start, start + length)
+    return x[tuple(idx)]
+
+
+def _inv(x):
+    return inv(x) if isinstance(x, Tensor) else np.linalg.inv(x)
+
+
+def _solve_mat(a, b):
+    """a^-1 b for (batches of) matrices b."""
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        return solve(_as_t(a), _as_t(b))
+    return _np_solve(a, b)
+
+
+def _solve_tri(a, b, upper, left=True, unitriangular=False):
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        return solve_triangular(_as_t(a), _as_t(b), upper=upper, left=left,
+                                unitriangular=unitriangular)
+    return _np_solve_tri(a, b, upper, left, unitriangular)
+
+
+def _matrix_exp_d(x):
+    return matrix_exp(x) if isinstance(x, Tensor) else _np_expm(x)
+
+
+def _as_t(x):
+    return x if isinstance(x, Tensor) else _make(np.asarray(x))
+
+
+def _np_solve(a, b):
+    shape = broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    a = np.broadcast_to(a, shape + a.shape[-2:])
+    b = np.broadcast_to(b, shape + b.shape[-2:])
+    return np.linalg.solve(a, b)
+
+
+def _np_solve_tri(a, b, upper, left, unitriangular):
+    t = np.triu(a) if upper else np.tril(a)
+    if unitriangular:
+        n = a.shape[-1]
+        t = t * (1 - np.eye(n, dtype=a.dtype)) + np.eye(n, dtype=a.dtype)
+    if not left:
+        t = np.swapaxes(t, -1, -2)
+        b = np.swapaxes(b, -1, -2)
+        upper = not upper
+    shape = broadcast_shapes(t.shape[:-2], b.shape[:-2])
+    t = np.broadcast_to(t, shape + t.shape[-2:])
+    b = np.broadcast_to(b, shape + b.shape[-2:])
+    try:
+        x = np.linalg.solve(t, b)
+    except np.linalg.LinAlgError:
+        x = _substitute(t, b, upper)
+    return x if left else np.swapaxes(x, -1, -2)
+
+
+def _substitute(t, b, upper):
+    """Forward/back substitution (trsm's order): a zero diagonal gives inf/nan, no error."""
+    n = t.shape[-1]
+    x = np.zeros(b.shape, dtype=np.result_type(t, b))
+    rows = range(n - 1, -1, -1) if upper else range(n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for i in rows:
+            s = b[..., i, :] - np.einsum("...j,...jk->...k", t[..., i, :], x)
+            x[..., i, :] = s / t[..., i, i, None]
+    return x
+
+
+# Padé(13) scaling and squaring (Higham 2005), the method of scipy.linalg.expm.
+_PADE13 = (64764752532480000., 32382376266240000., 7771770303897600., 1187353796428800.,
+           129060195264000., 10559470521600., 670442572800., 33522128640., 1323241920.,
+           40840800., 960960., 16380., 182., 1.)
+
+
+def _np_expm(a):
+    dt = a.dtype
+    x = a.astype(np.float64)
+    n = x.shape[-1]
+    if x.size == 0:
+        return x.astype(dt)
+    norm = np.abs(x).sum(-2).max(-1)
+    with np.errstate(divide="ignore"):
+        s = np.maximum(0, np.ceil(np.log2(norm / 5.371920351148152))).astype(np.int64)
+    s = np.where(np.isfinite(norm), s, 0)
+    x = x / (2.0 ** s)[..., None, None]
+    b = _PADE13
+    eye = np.eye(n)
+    x2 = x @ x
+    x4 = x2 @ x2
+    x6 = x4 @ x2
+    u = x @ (x6 @ (b[13] * x6 + b[11] * x4 + b[9] * x2) + b[7] * x6 + b[5] * x4 + b[3] * x2
+             + b[1] * eye)
+    v = x6 @ (b[12] * x6 + b[10] * x4 + b[8] * x2) + b[6] * x6 + b[4] * x4 + b[2] * x2 \
+        + b[0] * eye
+    r = np.linalg.solve(v - u, v + u)
+    for k in range(int(s.max()) if s.size else 0):
+        sq = r @ r
+        r = np.where((k < s)[..., None, None], sq, r)
+    return r.astype(dt)
+
+
+# -- recording nodes that save their outputs -----------------------------------------------
+
+class _LinalgNode(BroadcastingNode):
+    """A linalg node: backward gets the list of its outputs' gradients (None where an output
+    got none; the list may stop short); broadcast batch dims are summed away afterwards."""
+    __slots__ = ()
+
+    def apply(self, grads):
+        n = self.args[0]
+        grads = list(grads) + [None] * (n - len(grads))
+        out = list(self.backward(grads))
+        for i, m in enumerate(self.meta):
+            g = out[i]
+            if g is not None and m is not None and (g.shape != m[0] or g.dtype != m[1]):
+                out[i] = _fit(g, m)
+        return out
+
+
+
+def _record(NodeClass, inputs, outs, saved_inputs=(), saved_outs=(), args=(),
+            differentiable=None):
+    """Wrap outs (arrays) as Tensors; record NodeClass when grad is needed.  The node saves
+    saved_inputs then the outputs whose indices saved_outs lists; args[0] is len(outs)."""
+    args = (len(outs),) + tuple(args)
+    ts = [_make(o if type(o) is np.ndarray else np.asarray(o)) for o in outs]
+    if not (_gm._enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs)):
+        return ts
+    saved = tuple(saved_inputs) + tuple(OUTPUT if i == 0 else ts[i] for i in saved_outs)
+    node = NodeClass(tuple(_edge(x) for x in inputs), saved, args)
+    node.meta = tuple((x._data.shape, x._data.dtype) if isinstance(x, Tensor) else None
+                      for x in inputs)
+    if 0 in saved_outs:
+        node.out = (ts[0]._data, ts[0]._vc)
+    if saved:
+        node.versions = _versions(saved)
+    for i, t in enumerate(ts):
+        if differentiable is None or i in differentiable:
+            t._requires_grad = True
+            t.grad_fn = node
+            t._output_nr = i
+    return ts
+
+
+
+def _warn_deprecated(msg):
+    warnings.warn(msg, UserWarning, stacklevel=3)
+
+
+# -- det, slogdet, logdet ------------------------------------------------------------------
+
+class LinalgDetBackward0(_LinalgNode):
+    """A: linalg_det_backward(grad, result, A, LU, pivots)
+    = (grad * det) * A^-H for an invertible A (the cofactor matrix through the SVD else)"""
+    __slots__ = ()
+
+    def backward(self, grads):
+        a, d = self.unpack()
+        g = grads[0]
+        if g is None:
+            return (None,)
+        gd = _col(_col(g * d))
+        if not isinstance(a, Tensor) and not np.all(d != 0):
+            return (_np_cofactor(a) * _col(_col(g)),)
+        return (gd * _inv(a).mT,)
+
+
+def _np_cofactor(a):
+    """The cofactor matrix of (batches of) square a, singular ones included, through the SVD:
+    adj(A)^T = det(U) det(V) U diag(prod_{j != i} s_j) V^T."""
+    u, s, vh = np.linalg.svd(a)
+    n = s.shape[-1]
+    prods = np.stack([np.prod(np.delete(s, i, axis=-1), axis=-1) for i in range(n)], -1)
+    sign = np.linalg.det(u) * np.linalg.det(vh)
+    return (u * prods[..., None, :]) @ vh * sign[..., None, None]
+
+
+def det(A, *, out=None):
+    """torch.linalg.det: the determinant of (batches of) square matrices."""
+    a = _square_float("linalg.det", A)
+    res = _record(LinalgDetBackward0, (A,), (np.linalg.det(a),), (A,), (0,))[0]
+    return res if out is None else _into(out, res, "linalg_det")
+
+
+class LinalgSlogdetBackward0(_LinalgNode):
+    """A: slogdet_backward(grad_sign, grad_logabsdet, A, sign, LU, pivots)
+    = grad_logabsdet * A^-H (real A: the sign has no gradient)"""
+    __slots__ = ()
+
+    def backward(self, grads):
+        g = grads[1]
+        if g is None:
+            return (None,)
+        a, = self.unpack()
+        return (_col(_col(g)) * _inv(a).mT,)
+
+
+def _slogdet(fn, A):
+    a = _square_float(fn, A)
+    sign, logabs = np.linalg.slogdet(a)
+    return _record(LinalgSlogdetBackward0, (A,), (sign, logabs), (A,))
+
+
+def linalg_slogdet(A, *, out=None):
+    """torch.linalg.slogdet: (sign, logabsdet) of the determinant."""
+    if out is not None:
+        raise NotImplementedError("ember's linalg.slogdet does not support out=")
+    return _return_type("linalg_slogdet", ("sign", "logabsdet"))(_slogdet("linalg.slogdet", A))
+
+
+def slogdet(input, *, out=None):
+    """torch.slogdet: torch.return_types.slogdet(sign, logabsdet)."""
+    if out is not None:
+        raise NotImplementedError("ember's slogdet does not support out=")
+    return _return_type("slogdet", ("sign", "logabsdet"))(_slogdet("linalg.slogdet", input))
+
+
+def logdet(input):
+    """log(det(input)): nan where the determinant is negative."""
+    sign, logabs = _slogdet("logdet", input)
+    from .pointwise import where as _where_op
+    return _where_op(_make(sign._data == -1), float("nan"), logabs)
+
+
+# -- inv, inv_ex, inverse -------------------------------------------------------------------
+
+class LinalgInvExBackward0(_LinalgNode):
+    """A: -at::matmul(inverse.mH(), at::matmul(grad, inverse.mH()))"""
+    __slots__ = ()
+
+    def backward(self, grads):
+        g = grads[0]
+        if g is None:
+            return (None,)
+        ainv, = self.unpack()
+        return (-(ainv.mT @ (g @ ainv.mT)),)
+
+
+def _inv_forward(a):
+    """(inverse, infos or None): NumPy's inverse; where a matrix is singular, nan and its
+    LAPACK info (the 1-based index of the zero pivot)."""
+    try:
+        return np.linalg.inv(a), None
+    except np.linalg.LinAlgError:
+        pass
+    flat = a.reshape((-1,) + a.shape[-2:])
+    infos = _batch_infos(a, _lu_info)
+    res = np.empty_like(flat)
+    for i, m in enumerate(flat):
+        if infos[i]:
+            res[i] = np.nan
+        else:
+            res[i] = np.linalg.inv(m)
+    return res.reshape(a.shape), infos
+
+
+def _inv_error(fn, a, infos):
+    for i, info in enumerate(infos):
+        if info:
+            raise _LinAlgError(f"{fn}: {_batch_prefix(a, i)}The diagonal element {info} is "
+                               "zero, the inversion could not be completed because the input "
+                               "matrix is singular.")
+
+
+def inv_ex(A, *, check_errors=False, out=None):
+    """torch.linalg.inv_ex: (inverse, info); info > 0 marks a singular matrix."""
+    if out is not None:
+        raise NotImplementedError("ember's linalg.inv_ex does not support out=")
+    a = _square_float("linalg.inv_ex", A)
+    res, infos = _inv_forward(a)
+    if check_errors and infos is not None:
+        _inv_error("linalg.inv_ex", a, infos)
+    ts = _record(LinalgInvExBackward0, (A,), (res, _info_array(a, infos)), (), (0,),
+                 differentiable=(0,))
+    return _return_type("linalg_inv_ex", ("inverse", "info"))(ts)
+
+
+def inv(A, *, out=None):
+    """torch.linalg.inv: the inverse of (batches of) square matrices."""
+    a = _square_float("linalg.inv", A)
+    res, infos = _inv_forward(a)
+    if infos is not None:
+        _inv_error("linalg.inv", a, infos)
+    res = _record(LinalgInvExBackward0, (A,), (res,), (), (0,))[0]
+    return res if out is None else _into(out, res, "linalg_inv")
+
+
+def inverse(input, *, out=None):
+    """torch.inverse: linalg.inv."""
+    return inv(input, out=out)
+
+
+# -- solve, solve_ex ------------------------------------------------------------------------
+
+class LinalgSolveExBackward0(_LinalgNode):
+    """A, B: linalg_solve_backward(grad, result, A, LU, pivots, left, B_requires_grad)
+    left: gB = A^-H grad, gA = -gB X^H;  right (XA = B): gB = grad A^-H, gA = -X^H gB
+    (a vector B as a column)"""
+    __slots__ = ()
+
+    def backward(self, grads):
+        g = grads[0]
+        if g is None:
+            return (None, None)
+        _, left, vector = self.args
+        a, x = self.unpack()
+        if vector:
+            g = _col(g)
+            x = _col(x)
+        if left:
+            gb = _solve_mat(a.mT, g)
+            ga = -(gb @ x.mT) if self.next_functions[0][0] is not None else None
+        else:
+            gb = _solve_mat(a, g.mT).mT
+            ga = -(x.mT @ gb) if self.next_functions[0][0] is not None else None
+        if vector:
+            gb = gb[..., 0]
+        return (ga, gb)
+
+
+def _solve_checks(fn, A, B, left):
+    a = _arr(A, fn)
+    b = _arr(B, fn, "B")
+    _check_square("linalg.solve", a)
+    _check_float("linalg.solve", a)
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
+                           f"A of type {_legacy(a.dtype)} and B of type {_legacy(b.dtype)} "
+                           "instead")
+    vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
+    bm = b[..., None] if vector else b
+    if a.shape[-1] != (bm.shape[-2] if left else bm.shape[-1]):
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({a.shape[-2]}x{a.shape[-1]} "
+                           f"and {bm.shape[-2]}x{bm.shape[-1]})")
+    if not left:
+        bm = np.swapaxes(bm, -1, -2)
+    return a, bm, vector
+
+
+def _solve_forward(a, bm, left, vector):
+    """(X, infos or None) with nan for singular matrices."""
+    at = a if left else np.swapaxes(a, -1, -2)
+    try:
+        x = _np_solve(at, bm)
+        infos = None
+    except np.linalg.LinAlgError:
+        shape = broadcast_shapes(a.shape[:-2], bm.shape[:-2])
+        ab = np.broadcast_to(at, shape + at.shape[-2:])
+        bb = np.broadcast_to(bm, shape + bm.shape[-2:])
+        fa = ab.reshape((-1,) + ab.shape[-2:])
+        fb = bb.reshape((-1,) + bb.shape[-2:])
+        infos = [_lu_info(m) for m in fa]
+        x = np.empty(fb.shape, dtype=a.dtype)
+        for i in range(len(fa)):
+            x[i] = np.nan if infos[i] else np.linalg.solve(fa[i], fb[i])
+        x = x.reshape(bb.shape)
+        a = ab
+    if not left:
+        x = np.swapaxes(x, -1, -2)
+    if vector:
+        x = x[..., 0]
+    return x, infos, a
+
+
+def solve_ex(A, B, *, left=True, check_errors=False, out=None):
+    """torch.linalg.solve_ex: (result, info)."""
+    if out is not None:
+        raise NotImplementedError("ember's linalg.solve_ex does not support out=")
+    a, bm, vector = _solve_checks("linalg_solve_ex", A, B, left)
+    x, infos, ab = _solve_forward(a, bm, left, vector)
+    if check_errors and infos is not None:
+        _solve_error(ab, infos)
+    info = np.zeros(broadcast_shapes(a.shape[:-2], bm.shape[:-2]), dtype=np.int32)
+    if infos is not None:
+        info.reshape(-1)[:] = infos
+    ts = _record(LinalgSolveExBackward0, (A, B), (x, info), (A,), (0,), (left, vector),
+                 differentiable=(0,))
+    return _return_type("linalg_solve_ex", ("result", "info"))(ts)
+
+
+def _solve_error(ab, infos):
+    for i, info in enumerate(infos):
+        if info:
+            raise _LinAlgError(f"torch.linalg.solve: {_batch_prefix(ab, i)}The solver failed "
+                               "because the input matrix is singular.")
+
+
+def solve(A, B, *, left=True, out=None):
+    """torch.linalg.solve: X with AX = B (XA = B when left=False)."""
+    a, bm, vector = _solve_checks("linalg_solve", A, B, left)
+    x, infos, ab = _solve_forward(a, bm, left, vector)
+    if infos is not None:
+        _solve_error(ab, infos)
+    res = _record(LinalgSolveExBackward0, (A, B), (x,), (A,), (0,), (left, vector))[0]
+    return res if out is None else _into(out, res, "linalg_solve")
+
+
+# -- cholesky, cholesky_ex, torch.cholesky ---------------------------------------------------
+
+def _cholesky_backward(gl, l, upper):
+    """cholesky_backward(gL, upper, L): phi = tril(L^H gL) with its diagonal halved,
+    gA = L^-H phi L^-1, symmetrized"""
+    if upper:
+        l = l.mT
+        gl = gl.mT
+    p = l.mT @ gl
+    phi = _tril(p) - 0.5 * _diag_embed(_diagonal(p))
+    n = l.shape[-1]
+    linv = _solve_tri(l, _eye_like(l, n) if not isinstance(l, Tensor)
+                      else _make(_eye_like(l, n)), upper=False)
+    ga = linv.mT @ (phi @ linv)
+    return 0.5 * (ga + ga.mT)
+
+
+class LinalgCholeskyExBackward0(_LinalgNode):
+    """self: cholesky_backward(grad, upper, L)"""
+    __slots__ = ()
+
+    def backward(self, grads):
+        g = grads[0]
+        if g is None:
+            return (None,)
+        l, = self.unpack()
+        return (_cholesky_backward(g, l, self.args[1]),)
+
+
+class CholeskyBackward0(LinalgCholeskyExBackward0):
+    """self: cholesky_backward(grad, upper, result)"""
+    __slots__ = ()
+
+
+def _cholesky_forward(a, upper):
+    try:
+        low = np.linalg.cholesky(a)
+        infos = None
+    except np.linalg.LinAlgError:
+        flat = a.reshape((-1,) + a.shape[-2:])
+        infos = []
+        low = np.empty_like(flat)
+        for i, m in enumerate(flat):
+            info, li = _cholesky_info(m)
+            infos.append(info)
+            low[i] = li
+        low = low.reshape(a.shape)
+    if upper:
+        low = np.swapaxes(low, -1, -2).copy()
+    return low, infos
+
+
+def _cholesky_error(fn, a, infos):
+    for i, info in enumerate(infos):
+        if info:
+            raise _LinAlgError(f"{fn}: {_batch_prefix(a, i)}The factorization could not be "
+                               "completed because the input is not positive-definite (the "
+                               f"leading minor of order {info} is not positive-definite).")
+
+
+def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+    """torch.linalg.cholesky_ex: (L, info)."""
+    if out is not None:
+        raise NotImplementedError("ember's linalg.cholesky_ex does not support out=")
+    a = _square_float("linalg.cholesky", A)
+    low, infos = _cholesky_forward(a, upper)
+    if check_errors and infos is not None:
+        _cholesky_error("linalg.cholesky_ex", a, infos)
+    ts = _record(LinalgCholeskyExBackward0, (A,), (low, _info_array(a, infos)), (), (0,),
+                 (upper,), differentiable=(0,))
+    return _return_type("linalg_cholesky_ex", ("L", "info"))(ts)
+
+
+def linalg_cholesky(A, *, upper=False, out=None):
+    """torch.linalg.cholesky: L with A = L L^H (U with A = U^H U when upper)."""
+    a = _square_float("linalg.cholesky", A)
+    low, infos = _cholesky_forward(a, upper)
+    if infos is not None:
+        _cholesky_error("linalg.cholesky", a, infos)
+    res = _record(LinalgCholeskyExBackward0, (A,), (low,), (), (0,), (upper,))[0]
+    return res if out is None else _into(out, res, "linalg_cholesky")
+
+
+_CHOLESKY_DEPRECATED = (
+    "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a "
+    "future PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\n"
+    "L = torch.linalg.cholesky(A)\nand\nU = torch.cholesky(A, upper=True)\nshould be replaced "
+    "with\nU = torch.linalg.cholesky(A).mH\nThis transform will produce equivalent results for "
+    "all valid (symmetric positive definite) inputs. (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/BatchLinearAlgebra.cpp:1765.)")
+
+
+def cholesky(input, upper=False, *, out=None):
+    """torch.cholesky (deprecated): linalg.cholesky with its own node name."""
+    _warn_deprecated(_CHOLESKY_DEPRECATED)
+    a = _square_float("cholesky", input)
+    low, infos = _cholesky_forward(a, upper)
+    if infos is not None:
+        _cholesky_error("cholesky", a, infos)
+    res = _record(CholeskyBackward0, (input,), (low,), (), (0,), (upper,))[0]
+    return res if out is None else _into(out, res, "cholesky")
+
+
+# -- qr ---------------------------------------------------------------------------------------
+
+class LinalgQrBackward0(_LinalgNode):
+    """A: linalg_qr_backward(grad_Q, grad_R, Q, R, mode)
+    m >= n: M = R gR^H - gQ^H Q, gA = (gQ + Q copyltu(M)) R^-H;
+    m < n: A = [X|Y], gY = Q gR_Y, and X's gradient with gQ + Y gR_Y^H"""
+    __slots__ = ()
+
+    def backward(self, grads):
+        gq, gr = grads[0], grads[1]
+        mode = self.args[1]
+        if mode == "r":
+            raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed "
+                               "when mode='r'. Please use linalg.qr(A, mode='reduced') if you "
+                               "are going to differentiate through linalg.qr.")
+        q, r = self.unpack()
+        m, n = q.shape[-2], r.shape[-1]
+        if mode == "complete" and m > n:
+            raise RuntimeError("The QR decomposition is not differentiable when "
+                               "mode='complete' and nrows > ncols.")
+        if m >= n:
+            return (_qr_square_backward(gq, gr, q, r),)
+        rx = _narrow(r, -1, 0, m)
+        ry = _narrow(r, -1, m, n - m)
+        gry = None if gr is None else _narrow(gr, -1, m, n - m)
+        grx = None if gr is None else _narrow(gr, -1, 0, m)
+        if gry is not None:
+            y = q @ ry
+            gy = q @ gry
+            gq = y @ gry.mT if gq is None else gq + y @ gry.mT
+        else:
+            gy = 0 * ry
+        gx = _qr_square_backward(gq, grx, q, rx)
+        return (_cat([gx, gy], -1),)
+
+
+def _qr_square_backward(gq, gr, q, r):
+    m = 0
+    if gr is not None:
+        m = r @ gr.mT
+    if gq is not None:
+        m = m - gq.mT @ q
+    c = _tril(m) + _tril(m, -1).mT
+    x = q @ c if gq is None else gq + q @ c
+    return _solve_tri(r.mT, x, upper=False, left=False)
+
+
+def linalg_qr(A, mode="reduced", *, out=None):
+    """torch.linalg.qr: (Q, R); mode 'reduced', 'complete' or 'r' (Q empty)."""
+    if out is not None:
+        raise NotImplementedError("ember's linalg.qr does not support out=")
+    a = _arr(A, "linalg_qr")
+    _check_dims("linalg.qr", a)
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
+                           "'reduced' (default), 'r', or 'complete'")
+    _check_float("linalg.qr", a)
+    if mode == "r":
+        r = np.linalg.qr(a, mode="r")
+        q = np.empty((0,), dtype=a.dtype)
+    else:
+        q, r = np.linalg.qr(a, mode=mode)
+    ts = _record(LinalgQrBackward0, (A,), (q, r), (), (0, 1), (mode,))
+    return _return_type("linalg_qr", ("Q", "R"))(ts)
+
+
+_QR_DEPRECATED = (
+    "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future "
+    "PyTorch release.\nThe boolean parameter 'some' has been replaced with a string parameter "
+    "'mode'.\nQ, R = torch.qr(A, some)\nshould be replaced with\nQ, R = torch.linalg.qr(A, "
+    "'reduced' if some else 'complete') (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/BatchLinearAlgebra.cpp:2505.)")
+
+
+def qr(input, some=True, *, out=None):
+    """torch.qr (deprecated): linalg.qr with some=True meaning mode='reduced'."""
+    _warn_deprecated(_QR_DEPRECATED)
+    q, r = linalg_qr(input, "reduced" if some else "complete", out=out)
+    return _return_type("qr", ("Q", "R"))((q, r))
+
+
+# -- eigh, eigvalsh ---------------------------------------------------------------------------
+
+class LinalgEighBackward0(_LinalgNode):
+    """A: linalg_eig_backward(gL, gV, L, V, /*is_hermitian=*/true)
+    = V (diag(gL) + skew(V^H gV)/2 / E) V^H,  E_ij = L_j - L_i"""
+    __slots__ = ()
+
+    def backward(self, grads):
+        gl, gv = grads[0], grads[1]
+        lam, v = self.unpack()
+        if gv is None and gl is None:
+            return (None,)
+        if gv is None:
+            return ((v * _row(gl)) @ v.mT,)
+        vgv = v.mT @ gv
+        e = _row(lam) - _col(lam)
+        n = lam.shape[-1]
+        eye = _eye_like(lam, n)
+        inner = 0.5 * (vgv - vgv.mT) / (e + eye)
+        inner = inner * (1 - eye)
+        if gl is not None:
+            inner = inner + _diag_embed(gl)
+        return (v @ (inner @ v.mT),)
+
+
+def _eigh_checks(fn, A, UPLO):
+    a = _arr(A, fn)
+    _check_square("linalg.eigh", a)
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    _check_float("linalg.eigh", a)
+    return a
+
+
+def eigh(A, UPLO="L", *, out=None):
+    """torch.linalg.eigh: (eigenvalues ascending, eigenvectors) of symmetric matrices
+    (read from the UPLO triangle)."""
+    if out is not None:
+        raise NotImplementedError("ember's linalg.eigh does not support out=")
+    a = _eigh_checks("linalg_eigh", A, UPLO)
+    w, v = np.linalg.eigh(a, UPLO=UPLO)
+    ts = _record(LinalgEighBackward0, (A,), (w, v), (), (0, 1))
+    return _return_type("linalg_eigh", ("eigenvalues", "eigenvectors"))(ts)
+
+
+def eigvalsh(A, UPLO="L", *, out=None):
+    """torch.linalg.eigvalsh: the eigenvalues of symmetric matrices, ascending."""
+    a = _eigh_checks("linalg_eigvalsh", A, UPLO)
+    if _gm._enabled and A._requires_grad:
+        w, v = np.linalg.eigh(a, UPLO=UPLO)
+        res = _record(LinalgEighBackward0, (A,), (w, v), (), (0, 1))[0]
+    else:
+        res = _make(np.linalg.eigvalsh(a, UPLO=UPLO))
+    return res if out is None else _into(out, res, "linalg_eigvalsh")
+
+
+# -- svd, svdvals, torch.svd ------------------------------------------------------------------
+
+class LinalgSvdBackward0(_LinalgNode):
+    """A: svd_backward(gU, gS, gVh, U, S, Vh) (U, Vh narrowed to k = min(m, n) columns/rows):
+    gA = U [(skew(U^H gU) S + S skew(Vh gVh^H)) / E + diag(gS)] Vh, E_ij = S_j^2 - S_i^2,
+    plus (I - UU^H) gU S^-1 Vh when m > n, or U S^-1 gVh (I - V V^H) when m < n"""
+    __slots__ = ()
+
+    def backward(self, grads):
+        gu, gs, gvh = grads[0], grads[1], grads[2]
+        u, s, vh = self.unpack()
+        m, n = u.shape[-2], vh.shape[-1]
+        k = s.shape[-1]
+        if gu is None and gvh is None:
+            if gs is None:
+                return (None,)
+            return ((_narrow(u, -1, 0, k) * _row(gs)) @ _narrow(vh, -2, 0, k),)
+        u = _narrow(u, -1, 0, k)
+        vh = _narrow(vh, -2, 0, k)
+        if gu is not None:
+            gu = _narrow(gu, -1, 0, k)
+        if gvh is not None:
+            gvh = _narrow(gvh, -2, 0, k)
+        s2 = s * s
+        eye = _eye_like(s, k)
+        e = _row(s2) - _col(s2) + eye
+        ga = 0
+        if gu is not None:
+            ugu = u.mT @ gu
+            ga = (ugu - ugu.mT) * _row(s)
+        if gvh is not None:
+            vgv = vh @ gvh.mT
+            ga = ga + _col(s) * (vgv - vgv.mT)
+        ga = ga / e
+        if gs is not None:
+            ga = ga + _diag_embed(gs)
+        if m > n and gu is not None:
+            ga = u @ ga
+            gus = gu / _row(s)
+            ga = ga + gus - u @ (u.mT @ gus)
+            ga = ga @ vh
+        elif m < n and gvh is not None:
+            ga = ga @ vh
+            sgv = gvh / _col(s)
+            ga = ga + sgv - (sgv @ vh.mT) @ vh
+            ga = u @ ga
+        else:
+            ga = u @ (ga @ vh)
+        return (ga,)
+
+
+def _svd_checks(A, fn="linalg_svd"):
+    a = _arr(A, fn)
+    _check_dims("linalg.svd", a)
+    _check_float("linalg.svd", a)
+    return a
+
+
+def linalg_svd(A, full_matrices=True, *, driver=None, out=None):
+    """torch.linalg.svd: (U, S, Vh) with A = U diag(S) Vh."""
+    if out is not None:
+        raise NotImplementedError("ember's linalg.svd does not support out=")
+    a = _svd_checks(A)
+    u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+    ts = _record(LinalgSvdBackward0, (A,), (u, s, vh), (), (0, 1, 2))
+    return _return_type("linalg_svd", ("U", "S", "Vh"))(ts)
+
+
+def svdvals(A, *, driver=None, out=None):
+    """torch.linalg.svdvals: the singular values, descending."""
+    a = _svd_checks(A, "linalg_svdvals")
+    if _gm._enabled and A._requires_grad:
+        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        res = _svdvals_record(A, u, s, vh)
+    else:
+        res = _make(np.linalg.svd(a, compute_uv=False))
+    return res if out is None else _into(out, res, "linalg_svdvals")
+
+
+class _SvdvalsNode(LinalgSvdBackward0):
+    """svdvals' node: output 0 is S; U and Vh are saved beside it."""
+    __slots__ = ()
+
+    def backward(self, grads):
+        # outputs are (S, U, Vh): the formula takes (gU, gS, gVh)
+        return LinalgSvdBackward0.backward(self, [grads[1], grads[0], grads[2]])
+
+    def unpack(self):
+        s, u, vh = Node.unpack(self)
+        return u, s, vh
+
+
+_SvdvalsNode.__name__ = _SvdvalsNode.__qualname__ = "LinalgSvdBackward0"
+
+
+def _svdvals_record(A, u, s, vh):
+    ts = _record(_SvdvalsNode, (A,), (s, u, vh), (), (0, 1, 2))
+    return ts[0]
+
+
+def svd(input, some=True, compute_uv=True, *, out=None):
+    """torch.svd: (U, S, V) with V = Vh^H (reduced unless some=False); zero U and V when
+    compute_uv=False."""
+    if out is not None:
+        raise NotImplementedError("ember's svd does not support out=")
+    a = _svd_checks(input)
+    if not compute_uv:
+        s = svdvals(input)
+        m, n = a.shape[-2], a.shape[-1]
+        u = _make(np.zeros(a.shape[:-2] + (m, m), dtype=a.dtype))
+        v = _make(np.zeros(a.shape[:-2] + (n, n), dtype=a.dtype))
+        return _return_type("svd", ("U", "S", "V"))((u, s, v))
+    u, s, vh = linalg_svd(input, full_matrices=not some)
+    return _return_type("svd", ("U", "S", "V"))((u, s, vh.transpose(-2, -1)))
+
+
+# -- norms ------------------------------------------------------------------------------------
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+    """torch.linalg.matrix_norm: 'fro', 'nuc', +-1, +-2, +-inf over the two dims."""
+    if out is not None:
+        raise NotImplementedError("ember's linalg.matrix_norm does not support out=")
+    from .reduction import vector_norm as _vector_norm
+    a = _arr(A, "linalg_matrix_norm")
+    _check_dims("linalg.matrix_norm", a)
+    if isinstance(ord, str):
+        if ord not in ("fro", "nuc"):
+            raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    elif ord not in (1, -1, 2, -2, float("inf"), float("-inf")):
+        raise RuntimeError(f"linalg.matrix_norm: Order {_fmt_ord(ord)} not supported.")
+    dim = tuple(dim)
+    if ord == "fro":
+        return _vector_norm(A, 2, dim, keepdim, dtype=dtype)
+    if dtype is not None:
+        A = A.to(dtype)
+    d0, d1 = (wrap_dim(d, a.ndim) for d in dim)
+    if ord == "nuc" or abs(ord) == 2:
+        perm = [i for i in range(a.ndim) if i not in (d0, d1)] + [d0, d1]
+        s = svdvals(A.permute(perm))
+        if ord == "nuc":
+            res = s.sum(-1, keepdim)
+        else:
+            res = s.amax(-1, keepdim) if ord > 0 else s.amin(-1, keepdim)
+        if keepdim:
+            res = res.unsqueeze(-1).permute([perm.index(i) for i in range(a.ndim)])
+        return res
+    if abs(ord) == float("inf"):
+        d0, d1 = d1, d0
+    if not keepdim and d0 < d1:
+        d1 -= 1
+    v = _vector_norm(A, 1, (d0,), keepdim)
+    return v.amax(d1, keepdim) if ord > 0 else v.amin(d1, keepdim)
+
+
+def _fmt_ord(o):
+    if isinstance(o, float) and o.is_integer():
+        return str(int(o))
+    return str(o)
+
+
+def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
+    """torch.linalg.norm: a vector or matrix norm, chosen from ord and dim as torch does."""
+    if out is not None:
+        raise NotImplementedError("ember's linalg.norm does not support out=")
+    from .reduction import vector_norm as _vector_norm
+    a = _arr(A, "linalg_norm")
+    if isinstance(dim, int):
+        dim = (dim,)
+    if dim is not None:
+        dim = tuple(dim)
+        if len(dim) not in (1, 2):
+            raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or "
+                               f"2. Got [{', '.join(map(str, dim))}]")
+    elif ord is not None and not isinstance(ord, str) and a.ndim not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must "
+                           f"be 1D or 2D. Got {a.ndim}D.")
+    if isinstance(ord, str):
+        if dim is not None and len(dim) != 2 or dim is None and a.ndim != 2:
+            if dim is None and a.ndim < 2:
+                _check_dims("linalg.matrix_norm", a)
+            raise RuntimeError(f"linalg.norm: If dim is specified, it mut be of length 2. Got "
+                               f"[{', '.join(map(str, dim or ()))}]")
+        return matrix_norm(A, ord, dim or (-2, -1), keepdim, dtype=dtype)
+    if ord is not None and (dim is not None and len(dim) == 2 or dim is None and a.ndim == 2):
+        return matrix_norm(A, ord, dim or (0, 1), keepdim, dtype=dtype)
+    return _vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
+
+
+# -- pinv, pinverse, matrix_rank ------------------------------------------------------------
+
+class LinalgPinvBackward0(_LinalgNode):
+    """self: pinv_backward(grad, result, self)"""
+    __slots__ = ()
+
+    def backward(self, grads):
+        g = grads[0]
+        if g is None:
+            return (None,)
+        a, p = self.unpack()
+        m, n = a.shape[-2], a.shape[-1]
+        ph = p.mT
+        gh = g.mT
+        if m <= n:
+            k = gh @ p
+            kp = k @ ph
+            ga = -(p @ k).mT + kp - (a @ p) @ kp + (ph @ p) @ (gh - k @ a)
+        else:
+            k = p @ gh
+            pk = ph @ k
+            ga = -(k @ p).mT + ((gh - a @ k) @ p) @ ph + pk - (pk @ p) @ a
+        return (ga,)
+
+
+def _tolerances(a, atol, rtol, s_max):
+    """max(atol, rtol * s_max) with torch's defaults (rtol = eps * max(m, n) when neither is
+    given, 0 when only atol is)."""
+    atol_v = 0.0 if atol is None else (atol._data if isinstance(atol, Tensor) else atol)
+    if rtol is None:
+        rtol_v = (np.finfo(a.dtype).eps * max(a.shape[-2], a.shape[-1])
+                  if atol is None or np.all(np.asarray(atol_v) <= 0) else 0.0)
+    else:
+        rtol_v = rtol._data if isinstance(rtol, Tensor) else rtol
+    return np.maximum(np.asarray(atol_v, dtype=a.dtype),
+                      np.asarray(rtol_v, dtype=a.dtype) * s_max)
+
+
+def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None, out=None):
+    """torch.linalg.pinv: the pseudo-inverse through the SVD (eigh when hermitian), singular
+    values at most max(atol, rtol * s_max) dropped."""
+    a = _arr(A, "linalg_pinv")
+    if a.ndim < 2 or a.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.pinv({_legacy(a.dtype)}{{[{_sizes(a.shape)}]}}): "
+                           "expected a tensor with 2 or more dimensions of float, double, "
+                           "cfloat or cdouble types")
+    if rcond is not None:
+        rtol = rcond
+    if a.size == 0:
+        p = np.zeros(a.shape[:-2] + (a.shape[-1], a.shape[-2]), dtype=a.dtype)
+    elif hermitian:
+        w, v = np.linalg.eigh(a)
+        aw = np.abs(w)
+        tol = _tolerances(a, atol, rtol, aw.max(-1))
+        with np.errstate(divide="ignore"):
+            wi = np.where(aw > tol[..., None], 1 / w, 0).astype(a.dtype)
+        p = (v * wi[..., None, :]) @ np.swapaxes(v, -1, -2)
+    else:
+        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        tol = _tolerances(a, atol, rtol, s[..., 0] if s.shape[-1] else 0)
+        with np.errstate(divide="ignore"):
+            si = np.where(s > tol[..., None], 1 / s, 0).astype(a.dtype)
+        p = (np.swapaxes(vh, -1, -2) * si[..., None, :]) @ np.swapaxes(u, -1, -2)
+    res = _record(LinalgPinvBackward0, (A,), (p,), (A,), (0,))[0]
+    return res if out is None else _into(out, res, "linalg_pinv")
+
+
+def pinverse(input, rcond=1e-15):
+    """torch.pinverse: linalg.pinv with rtol=rcond."""
+    return pinv(input, rtol=rcond)
+
+
+def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None):
+    """torch.linalg.matrix_rank: how many singular values exceed max(atol, rtol * s_max)."""
+    a = _arr(A, "linalg_matrix_rank")
+    if a.ndim < 2:
+        raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at "
+                           "least 2 dimensions.")
+    if tol is not None:
+        atol, rtol = tol, 0.0
+    if hermitian:
+        s = np.abs(np.linalg.eigvalsh(a))
+    else:
+        s = np.linalg.svd(a, compute_uv=False)
+    smax = s.max(-1) if s.shape[-1] else np.zeros(s.shape[:-1], dtype=s.dtype)
+    tol_v = _tolerances(a, atol, rtol, smax)
+    res = _make(np.asarray((s > tol_v[..., None]).sum(-1), dtype=np.int64))
+    return res if out is None else _into(out, res, "linalg_matrix_rank")
+
+
+# -- matrix_power, matrix_exp -----------------------------------------------------------------
+
+def matrix_power(A, n, *, out=None):
+    """torch.linalg.matrix_power: A^n by repeated squaring (A^-1 first for n < 0)."""
+    a = _arr(A, "linalg_matrix_power")
+    _check_square("linalg.matrix_power", a)
+    if n == 0:
+        from .pointwise import clone as _clone
+        res = _clone(A)
+        res.copy_(_make(np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)))
+    elif n == 1:
+        from .pointwise import clone as _clone
+        res = _clone(A)
+    else:
+        if n < 0:
+            A = inv(A)
+            n = -n
+        if n == 2:
+            res = matmul(A, A)
+        elif n == 3:
+            res = matmul(matmul(A, A), A)
+        else:
+            z = res = None
+            while n > 0:
+                bit = n % 2
+                n //= 2
+                z = A if z is None else matmul(z, z)
+                if bit:
+                    res = z if res is None else matmul(res, z)
+    return res if out is None else _into(out, res, "linalg_matrix_power")
+
+
+class LinalgMatrixExpBackward0(_LinalgNode):
+    """self: linalg_matrix_exp_differential(self, grad, /*adjoint=*/true)
+    = the upper-right block of matrix_exp([[A^H, grad], [0, A^H]])"""
+    __slots__ = ()
+
+    def backward(self, grads):
+        g = grads[0]
+        if g is None:
+            return (None,)
+        a, = self.unpack()
+        n = a.shape[-1]
+        at = a.mT
+        zero = 0 * at
+        big = _cat([_cat([at, g], -1), _cat([zero, at], -1)], -2)
+        e = _matrix_exp_d(big)
+        return (_narrow(_narrow(e, -2, 0, n), -1, n, n),)
+
+
+def matrix_exp(A):
+    """torch.linalg.matrix_exp: the matrix exponential (Padé 13, scaling and squaring)."""
+    a = _square_float("linalg.matrix_exp", A)
+    return _record(LinalgMatrixExpBackward0, (A,), (_np_expm(a),), (A,))[0]
+
+
+# -- lstsq -------------------------------------------------------------------------------------
+
+class LinalgLstsqBackward0(_LinalgNode):
+    """self, b: linalg_lstsq_backward(grad_solution, grad_residuals, self, b, ...):
+    X = pinv(A) B, so gB = pinv(A)^H gX and gA = pinv_backward(gX B^H, pinv(A), A);
+    residuals r = sum((AX - B)^2): gA += 2 (AX - B) X^H, gB -= 2 (AX - B)"""
+    __slots__ = ()
+
+    def backward(self, grads):
+        gx, gr = grads[0], grads[1]
+        vector = self.args[1]
+        a, b, x = self.unpack()
+        if vector:
+            b = _col(b)
+            x = _col(x)
+            gx = None if gx is None else _col(gx)
+        nf = self.next_functions
+        ga = gb = None
+        if gx is not None:
+            p = pinv(a) if isinstance(a, Tensor) else _np_pinv(a)
+            gb = p.mT @ gx
+            if nf[0][0] is not None:
+                ga = _pinv_grad(gx @ b.mT, a, p)
+        if gr is not None and array_of(gr).size:
+            res = a @ x - b
+            ga2 = 2 * res @ (x.mT * _col(gr))
+            gb2 = -2 * res * _row(gr)
+            ga = ga2 if ga is None else ga + ga2
+            gb = gb2 if gb is None else gb + gb2
+        if vector and gb is not None:
+            gb = gb[..., 0]
+        return (ga, gb)
+
+
+def _pinv_grad(g, a, p):
+    m, n = a.shape[-2], a.shape[-1]
+    ph = p.mT
+    gh = g.mT
+    if m <= n:
+        k = gh @ p
+        kp = k @ ph
+        return -(p @ k).mT + kp - (a @ p) @ kp + (ph @ p) @ (gh - k @ a)
+    k = p @ gh
+    pk = ph @ k
+    return -(k @ p).mT + ((gh - a @ k) @ p) @ ph + pk - (pk @ p) @ a
+
+
+def _np_pinv(a, rtol=None):
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    tol = _tolerances(a, None, rtol, s[..., 0] if s.shape[-1] else 0)
+    with np.errstate(divide="ignore"):
+        si = np.where(s > tol[..., None], 1 / s, 0).astype(a.dtype)
+    return (np.swapaxes(vh, -1, -2) * si[..., None, :]) @ np.swapaxes(u, -1, -2)
+
+
+def lstsq(A, B, rcond=None, *, driver=None):
+    """torch.linalg.lstsq: (solution, residuals, rank, singular_values) of min ||AX - B||.
+    The solution is pinv(A) B; residuals are given for m > n with full rank (not by 'gelsy'),
+    rank by all drivers but 'gels', singular values by 'gelsd' and 'gelss'."""
+    a = _arr(A, "linalg_lstsq")
+    b = _arr(B, "linalg_lstsq", "b")
+    if driver not in (None, "gels", "gelsy", "gelsd", "gelss"):
+        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of "
+                           "(gels, gelsy, gelsd, gelss)")
+    vector = b.ndim == a.ndim - 1
+    if vector:
+        if a.shape[-2] != b.shape[-1]:
+            raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match "
+                               "other.size(-1)")
+    elif a.shape[-2] != b.shape[-2]:
+        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
+    driver = driver or "gelsy"
+    m, n = a.shape[-2], a.shape[-1]
+    bm = b[..., None] if vector else b
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    rtol = None if rcond is None or rcond < 0 else rcond
+    tol = _tolerances(a, None, rtol, s[..., 0] if s.shape[-1] else 0)
+    keep = s > tol[..., None]
+    with np.errstate(divide="ignore"):
+        si = np.where(keep, 1 / s, 0).astype(a.dtype)
+    p = (np.swapaxes(vh, -1, -2) * si[..., None, :]) @ np.swapaxes(u, -1, -2)
+    x = p @ bm
+    rank = keep.sum(-1).astype(np.int64)
+    if m > n and driver != "gelsy" and np.all(rank == n):
+        r = ((a @ x - bm) ** 2).sum(-2)
+        resid = r[..., 0] if vector else r
+    else:
+        resid = np.empty((0,), dtype=a.dtype)
+    if vector:
+        x = x[..., 0]
+    rank_out = np.empty((0,), dtype=np.int64) if driver == "gels" else rank
+    sv = s if driver in ("gelsd", "gelss") else np.empty((0,), dtype=a.dtype)
+    ts = _record(LinalgLstsqBackward0, (A, B), (x, resid, rank_out, sv), (A, B), (0,),
+                 (vector,), differentiable=(0, 1))
+    return _return_type("linalg_lstsq",
+                        ("solution", "residuals", "rank", "singular_values"))(ts)
+
+
+# -- cross, vecdot, multi_dot, chain_matmul, diagonal, vander ---------------------------------
+
+class LinalgCrossBackward0(BroadcastingNode):
+    """self: at::linalg_cross(other.conj(), grad, dim)
+    other: at::linalg_cross(grad, self.conj(), dim)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        a, b = self.unpack()
+        dim = self.args[0]
+        nf = self.next_functions
+        return (_cross_d(b, grad, dim) if nf[0][0] is not None else None,
+                _cross_d(grad, a, dim) if nf[1][0] is not None else None)
+
+
+def _cross_d(x, y, dim):
+    if isinstance(x, Tensor) or isinstance(y, Tensor):
+        return linalg_cross(_as_t(x), _as_t(y), dim=dim)
+    return np.cross(x, y, axis=dim)
+
+
+def linalg_cross(input, other, *, dim=-1, out=None):
+    """torch.linalg.cross: the cross product of 3-vectors along dim (inputs broadcast)."""
+    try:
+        a, b = input._data, other._data
+    except AttributeError:
+        _type_error("linalg_cross", ("input", "other"), (input, other))
+    if a.ndim != b.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected scalar type {_legacy(a.dtype)} but found "
+                           f"{_legacy(b.dtype)}")
+    d = wrap_dim(dim, a.ndim)
+    if a.shape[d] != 3 or b.shape[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{a.shape[d]} and {b.shape[d]}")
+    shape = broadcast_shapes(a.shape, b.shape)
+    res = np.cross(np.broadcast_to(a, shape), np.broadcast_to(b, shape), axis=d)
+    res = binary(LinalgCrossBackward0, input, other, res.astype(a.dtype, copy=False),
+                 saved=_saved2(input, other), args=(d,))
+    return res if out is None else _into(out, res, "linalg_cross")
+
+
+_CROSS_DEPRECATED = (
+    "Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the "
+    "dim explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to "
+    "agree with that of linalg.cross in a future release. (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/Cross.cpp:63.)")
+
+
+def cross(input, other, dim=None, *, out=None):
+    """torch.cross: linalg.cross; without dim, the first dim of size 3 (deprecated)."""
+    if dim is None:
+        _warn_deprecated(_CROSS_DEPRECATED)
+        sizes = input.shape
+        for i, s in enumerate(sizes):
+            if s == 3:
+                dim = i
+                break
+        else:
+            raise RuntimeError("no dimension of size 3 in input")
+    return linalg_cross(input, other, dim=dim, out=out)
+
+
+def vecdot(x, y, *, dim=-1, out=None):
+    """torch.linalg.vecdot: sum(x.conj() * y, dim) (inputs broadcast)."""
+    if x.ndim == 1 and y.ndim == 1 and dim in (0, -1):
+        res = vdot(x, y)
+    else:
+        res = (x * y).sum(dim)
+    return res if out is None else _into(out, res, "linalg_vecdot")
+
+
+def _chain_order(shapes):
+    """The optimal parenthesization of a matrix chain (dynamic programming): split[i][j]."""
+    n = len(shapes)
+    p = [shapes[0][0]] + [s[1] for s in shapes]
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            best = None
+            for k in range(i, j):
+                c = cost[i][k] + cost[k + 1][j] + p[i] * p[k + 1] * p[j + 1]
+                if best is None or c < best:
+                    best = c
+                    split[i][j] = k
+            cost[i][j] = best
+    return split
+
+
+def _chain(tensors, split, i, j):
+    if i == j:
+        return tensors[i]
+    k = split[i][j]
+    return mm(_chain(tensors, split, i, k), _chain(tensors, split, k + 1, j))
+
+
+def multi_dot(tensors, *, out=None):
+    """torch.linalg.multi_dot: the product of a chain of matrices (first and last may be
+    vectors) in the cheapest order."""
+    n = len(tensors)
+    if n < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
+    first, last = tensors[0], tensors[-1]
+    d0, d1 = first.ndim, last.ndim
+    if d0 not in (1, 2):
+        raise RuntimeError(f"multi_dot(): the first tensor must be 1D or 2D but got {d0}D")
+    if d1 not in (1, 2):
+        raise RuntimeError(f"multi_dot(): the last tensor must be 1D or 2D but got {d1}D")
+    for i in range(1, n - 1):
+        if tensors[i].ndim != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got "
+                               f"{tensors[i].ndim}D")
+    dt = first.dtype
+    for i, t in enumerate(tensors):
+        if t.dtype != dt:
+            raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but "
+                               f"tensor 0 is {dt} and tensor {i} is {t.dtype}")
+    mats = list(tensors)
+    if d0 == 1:
+        mats[0] = first.view(1, -1)
+    if d1 == 1:
+        mats[-1] = last.view(-1, 1)
+    for i in range(n - 1):
+        sa, sb = mats[i].shape, mats[i + 1].shape
+        if sa[1] != sb[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes "
+                               f"[{_sizes(tensors[i].shape)}] and "
+                               f"[{_sizes(tensors[i + 1].shape)}] cannot be multiplied")
+    res = _chain(mats, _chain_order([tuple(m.shape) for m in mats]), 0, n - 1)
+    shape = ([] if d0 == 1 else [res.shape[0]]) + ([] if d1 == 1 else [res.shape[1]])
+    res = res.view(shape)
+    return res if out is None else _into(out, res, "linalg_multi_dot")
+
+
+_CHAIN_DEPRECATED = (
+    "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
+    "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
+    "multiple parameters. (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/LinearAlgebra.cpp:1102.)")
+
+
+def chain_matmul(*matrices, out=None):
+    """torch.chain_matmul (deprecated): multi_dot of 2-D matrices given as arguments."""
+    _warn_deprecated(_CHAIN_DEPRECATED)
+    if len(matrices) == 1:
+        from .pointwise import clone as _clone
+        return _clone(matrices[0])
+    return multi_dot(list(matrices), out=out)
+
+
+def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    """torch.linalg.diagonal: torch.diagonal with the last two dims by default."""
+    from .shape import diagonal as _diagonal_op
+    return _diagonal_op(A, offset, dim1, dim2)
+
+
+def vander(x, *, N=None):
+    """torch.linalg.vander: columns x^0, x^1, ..., x^(N-1) (N = x.size(-1) by default)."""
+    from .shape import cat as _cat_op
+    from .reduction import cumprod as _cumprod
+    a = x._data
+    if a.ndim < 1:
+        raise RuntimeError("N must be greater than 1.")
+    n = a.shape[-1] if N is None else N
+    if n <= 1:
+        raise RuntimeError("N must be greater than 1.")
+    dt = np.int64 if a.dtype == np.bool_ else a.dtype
+    ones = _make(np.ones(a.shape + (1,), dtype=dt))
+    if n == 1:
+        return ones
+    xe = x.unsqueeze(-1).expand(*a.shape, n - 1)
+    return _cat_op([ones, _cumprod(xe, -1)], -1)
+
+
+# -- solve_triangular, triangular_solve, cholesky_solve, cholesky_inverse -----------------
+
+class LinalgSolveTriangularBackward0(BroadcastingNode):
+    """self, B: linalg_solve_triangular_backward(grad, self, result, upper, left,
+    unitriangular, grad_input_mask): gB = solve_triangular(A^H, grad, !upper, left, unitri),
+    gA = -gB X^H (left) or -X^H gB, kept to A's triangle"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        a, x = self.unpack()
+        upper, left, unitri = self.args
+        gb = _solve_tri(a.mT, grad, not upper, left, unitri)
+        ga = None
+        if self.next_functions[0][0] is not None:
+            ga = -(gb @ x.mT) if left else -(x.mT @ gb)
+            ga = _triu(ga, int(unitri)) if upper else _tril(ga, -int(unitri))
+        return (ga, gb if self.next_functions[1][0] is not None else None)
+
+
+def _tri_checks(fn, a, b, left):
+    _check_dims(fn, a)
+    _check_dims(fn, b, "B")
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{fn}: A must be batches of square matrices, but they are "
+                           f"{a.shape[-2]} by {a.shape[-1]} matrices")
+    k = b.shape[-2] if left else b.shape[-1]
+    if a.shape[-1] != k:
+        raise RuntimeError(f"{fn}: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({a.shape[-2]}x{a.shape[-1]} "
+                           f"and {b.shape[-2]}x{b.shape[-1]})")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"{fn}: Expected A and B to have the same dtype, but found A of "
+                           f"type {_legacy(a.dtype)} and B of type {_legacy(b.dtype)} instead")
+    _check_float(fn, a)
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+    """torch.linalg.solve_triangular: X with AX = B (XA = B) for triangular A."""
+    a, b = A._data, B._data
+    _tri_checks("linalg.solve_triangular", a, b, left)
+    x = _np_solve_tri(a, b, upper, left, unitriangular)
+    res = binary(LinalgSolveTriangularBackward0, A, B, x, saved=(A, OUTPUT),
+                 args=(upper, left, unitriangular))
+    return res if out is None else _into(out, res, "linalg_solve_triangular")
+
+
+class TriangularSolveBackward0(_LinalgNode):
+    """self, A: triangular_solve_backward(grad_solution, grad_cloned_coefficient, self, A,
+    solution, upper, transpose, unitriangular, grad_input_mask)"""
+    __slots__ = ()
+
+    def backward(self, grads):
+        gx, gm = grads[0], grads[1]
+        _, upper, transpose, unitri = self.args
+        a, x = self.unpack()
+        gb = ga = None
+        if gx is not None:
+            # op(A) X = B with op(A) = A^T when transpose
+            gb = _solve_tri(a, gx, upper, True, unitri) if transpose else \
+                _solve_tri(a.mT, gx, not upper, True, unitri)
+            if self.next_functions[1][0] is not None:
+                ga = -(x @ gb.mT) if transpose else -(gb @ x.mT)
+                ga = _triu(ga, int(unitri)) if upper else _tril(ga, -int(unitri))
+        if gm is not None:
+            ga = gm if ga is None else ga + gm
+        return (gb, ga)
+
+
+def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False, *, out=None):
+    """torch.triangular_solve (deprecated): (solution, cloned_coefficient) of op(A) X = b."""
+    if out is not None:
+        raise NotImplementedError("ember's triangular_solve does not support out=")
+    b, a = input._data, A._data
+    if b.ndim < 2:
+        raise RuntimeError(f"b should have at least 2 dimensions, but has {b.ndim} dimensions "
+                           "instead")
+    if a.ndim < 2:
+        raise RuntimeError(f"u should have at least 2 dimensions, but has {a.ndim} dimensions "
+                           "instead")
+    _tri_checks("linalg.solve_triangular", a, b, True)
+    at = np.swapaxes(a, -1, -2) if transpose else a
+    x = _np_solve_tri(at, b, upper != transpose, True, unitriangular)
+    shape = broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    m = np.array(np.broadcast_to(a, shape + a.shape[-2:]))
+    ts = _record(TriangularSolveBackward0, (input, A), (x, m), (A,), (0,),
+                 (upper, transpose, unitriangular))
+    return _return_type("triangular_solve", ("solution", "cloned_coefficient"))(ts)
+
+
+class CholeskySolveBackward0(BroadcastingNode):
+    """self, input2: cholesky_solve_backward(grad, self, input2, result, upper, mask):
+    gB = cholesky_solve(grad, L, upper); c = gB X^H + X gB^H;
+    gL = -(L c) if upper else -(c L)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        l, x = self.unpack()
+        upper = self.args[0]
+        gb = _chol_solve(grad, l, upper)
+        gl = None
+        if self.next_functions[1][0] is not None:
+            c = gb @ x.mT
+            c = c + c.mT
+            gl = -(l @ c) if upper else -(c @ l)
+        return (gb if self.next_functions[0][0] is not None else None, gl)
+
+
+def _chol_solve(b, l, upper):
+    if upper:
+        y = _solve_tri(l.mT, b, upper=False)
+        return _solve_tri(l, y, upper=True)
+    y = _solve_tri(l, b, upper=False)
+    return _solve_tri(l.mT, y, upper=True)
+
+
+def cholesky_solve(input, input2, upper=False, *, out=None):
+    """torch.cholesky_solve: X with (L L^H) X = B, given the Cholesky factor L."""
+    b, l = input._data, input2._data
+    if b.ndim < 2:
+        raise RuntimeError(f"b should have at least 2 dimensions, but has {b.ndim} dimensions "
+                           "instead")
+    if l.ndim < 2:
+        raise RuntimeError(f"u should have at least 2 dimensions, but has {l.ndim} dimensions "
+                           "instead")
+    if b.dtype != l.dtype:
+        raise RuntimeError(f"Expected b and u to have the same dtype, but found b of type "
+                           f"{_legacy(b.dtype)} and u of type {_legacy(l.dtype)} instead.")
+    x = _chol_solve(b, l, upper)
+    res = binary(CholeskySolveBackward0, input, input2, x, saved=(input2, OUTPUT),
+                 args=(upper,))
+    return res if out is None else _into(out, res, "cholesky_solve")
+
+
+class CholeskyInverseBackward0(_LinalgNode):
+    """self: cholesky_inverse_backward(grad, self, upper, result):
+    c = inv (grad + grad^H) inv; gL = -(L c) if upper else -(c L)"""
+    __slots__ = ()
+
+    def backward(self, grads):
+        g = grads[0]
+        if g is None:
+            return (None,)
+        upper = self.args[1]
+        l, res = self.unpack()
+        c = res @ ((g + g.mT) @ res)
+        return (-(l @ c) if upper else -(c @ l),)
+
+
+def cholesky_inverse(input, upper=False, *, out=None):
+    """torch.cholesky_inverse: (L L^H)^-1 (or (U^H U)^-1) from a Cholesky factor."""
+    l = input._data
+    _check_square("cholesky_inverse", l)
+    _check_float("cholesky_inverse", l)
+    n = l.shape[-1]
+    eye = np.broadcast_to(np.eye(n, dtype=l.dtype), l.shape)
+    inv_ = _chol_solve(eye, l, upper)
+    res = _record(CholeskyInverseBackward0, (input,), (inv_,), (input,), (0,), (upper,))[0]
+    return res if out is None else _into(out, res, "cholesky_inverse")
+
+
+def cond(A, p=None, *, out=None):
+    """torch.linalg.cond: s_max / s_min for p in (None, 2, -2); else norm(A) * norm(A^-1)."""
+    a = _arr(A, "linalg_cond")
+    _check_dims("linalg.cond", a)
+    if p in (None, 2, -2):
+        s = svdvals(A)
+        res = s[..., :1] / s[..., -1:] if p != -2 else s[..., -1:] / s[..., :1]
+        res = res.squeeze(-1)
+    else:
+        _check_square("linalg.cond", a)
+        # singular matrices: inverse full of inf/nan, condition number inf
+        res = (matrix_norm(A, p) * matrix_norm(inv_ex(A).inverse, p)).nan_to_num(
+            float("inf"), float("inf"))
+    return res if out is None else _into(out, res, "linalg_cond")
+
+
+# -- Tensor methods of this section -----------------------------------------------------------
+
+Tensor.det = det
+Tensor.logdet = logdet
+Tensor.slogdet = slogdet
+Tensor.inverse = inverse
+Tensor.cholesky = cholesky
+Tensor.cholesky_solve = cholesky_solve
+Tensor.cholesky_inverse = cholesky_inverse
+Tensor.qr = qr
+Tensor.svd = svd
+Tensor.pinverse = pinverse
+Tensor.matrix_power = matrix_power
+Tensor.matrix_exp = matrix_exp
+Tensor.cross = cross
+Tensor.triangular_solve = triangular_solve
+
+# the top-level torch.* names of this section (torch.linalg's are in ember/linalg.py)
+__all__ += ["det", "logdet", "slogdet", "inverse", "cholesky", "cholesky_solve",
+            "cholesky_inverse", "qr", "svd", "pinverse", "matrix_power", "matrix_exp",
+            "chain_matmul", "cross", "triangular_solve"]
