@@ -5,7 +5,7 @@ ops, grad mode, and the submodules nn, optim, autograd, utils.
 """
 from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, float16,
                      float32, float64, complex64, complex128, get_default_dtype,
-                     set_default_dtype, promote_types, result_type)
+                     set_default_dtype, promote_types, result_type, finfo, iinfo)
 from ._tensor import Tensor, Size, device
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                                  is_grad_enabled, is_inference_mode_enabled)
@@ -23,6 +23,7 @@ from . import autograd  # noqa: E402
 from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_enabled,  # noqa: E402,F401,E501
                                     set_anomaly_enabled)
 from . import linalg  # noqa: E402
+from . import special  # noqa: E402
 from ._printing import set_printoptions  # noqa: E402
 
 half = float16
@@ -48,3 +49,8 @@ def numel(input):
 from . import nn, optim  # noqa: E402
 from . import utils, datasets  # noqa: E402
 from .serialization import save, load  # noqa: E402
+from . import cuda, backends, mps, accelerator, amp, testing  # noqa: E402,F401
+from .amp import autocast  # noqa: E402,F401
+
+# -- settings, predicates, torch.compile and top-level aliases of functional ops (ember._misc) --
+from ._misc import *  # noqa: F401,F403,E402

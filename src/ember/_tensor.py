@@ -60,8 +60,16 @@ class Size(tuple):
         return Size(tuple.__add__(self, tuple(other)))
 
 
+# torch's device types, in the order its error message lists them
+DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip",
+                "ve", "fpga", "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia",
+                "privateuseone")
+
+
 class device:
-    """torch.device; ember runs on the CPU only."""
+    """torch.device.  Any of torch's device types can be named (``torch.device("cuda")`` is
+    fine in torch's CPU build too); putting a tensor there fails as it does in that build
+    (``require_cpu``)."""
     __slots__ = ("type", "index")
 
     def __init__(self, type="cpu", index=None):
@@ -70,8 +78,9 @@ class device:
         if ":" in type:
             type, index = type.split(":")
             index = int(index)
-        if type != "cpu":
-            raise RuntimeError(f"ember runs on the CPU only; device '{type}' is not available")
+        if type not in DEVICE_TYPES:
+            raise RuntimeError(f"Expected one of {', '.join(DEVICE_TYPES)} device type at "
+                               f"start of device string: {type}")
         self.type = type
         self.index = index
 
@@ -93,6 +102,18 @@ class device:
 
 
 CPU = device("cpu")
+
+
+def require_cpu(d):
+    """Tensors live on the CPU: another device raises what torch's CPU-only build raises."""
+    kind = d.type if isinstance(d, device) else device(d).type
+    if kind == "cpu":
+        return
+    if kind == "cuda":
+        raise AssertionError("Torch not compiled with CUDA enabled")
+    if kind == "xpu":
+        raise AssertionError("Torch not compiled with XPU enabled")
+    raise RuntimeError(f"PyTorch is not linked with support for {kind} devices")
 
 _new = object.__new__
 _NO_GRAD_VIEW = (1, 3)     # ops/_views.NO_GRAD, INHERITED_NO_GRAD

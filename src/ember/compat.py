@@ -13,8 +13,9 @@ How names resolve:
   ``torch.optim.lr_scheduler``, ``torch.utils.data``, ``torch.autograd``, ``torch.linalg``,
   ``torch.serialization`` ... see ``supported_modules()``).  Its attributes are ember's own
   objects, so ``isinstance(x, torch.Tensor)`` and ``torch.float32`` are ember's.
-* ``torch.cuda``, ``torch.backends.cudnn`` / ``cuda`` / ``mps`` and ``torch.mps`` answer as a
-  CPU-only torch build does (``torch.cuda.is_available()`` is False, seeding is a no-op,
+* ``torch.cuda``, ``torch.backends``, ``torch.mps`` and ``torch.accelerator`` are ember's
+  modules of those names, which answer as a CPU-only torch build does
+  (``torch.cuda.is_available()`` is False, seeding is a no-op,
   ``torch.backends.cudnn.benchmark = True`` is accepted), so the usual device-selection lines
   pick the CPU.
 * Anything else fails where the script touches it, with an error that names the torch API:
@@ -37,9 +38,9 @@ __all__ = ["UnsupportedError", "install", "uninstall", "installed", "run_script"
 # they use), touching anything in them raises UnsupportedError naming the API.
 _TORCH_ONLY = frozenset([
     "fft", "special", "distributions", "sparse", "jit", "onnx", "hub", "profiler",
-    "quantization", "ao", "amp", "distributed", "testing", "package", "func", "export",
+    "quantization", "ao", "distributed", "package", "func", "export",
     "compiler", "masked", "nested", "signal", "futures", "multiprocessing", "overrides",
-    "library", "xpu", "mtia", "accelerator", "monitor", "fx", "types", "storage", "version",
+    "library", "xpu", "mtia", "monitor", "fx", "types", "storage", "version",
     "cpu", "hub", "_dynamo", "_inductor", "_C", "_utils", "_tensor", "quasirandom",
     "functional", "return_types", "utils.tensorboard", "utils.checkpoint", "utils.hooks",
     "utils.cpp_extension", "utils.benchmark", "utils.dlpack", "utils.mobile_optimizer",
@@ -63,61 +64,6 @@ class _UnsupportedAttributeError(UnsupportedError, AttributeError):
 
 def _unsupported(name):
     return f"{name} is not supported by ember yet"
-
-
-# -- CPU-only stand-ins for torch.cuda and torch.backends ----------------------------------
-def _cuda_module():
-    """torch.cuda as a torch build without CUDA has it."""
-    m = {}
-
-    def is_available():
-        return False
-
-    def device_count():
-        return 0
-
-    def is_initialized():
-        return False
-
-    def _noop(*args, **kwargs):
-        return None
-
-    def _not_compiled(*args, **kwargs):
-        raise AssertionError("Torch not compiled with CUDA enabled")
-
-    m.update(is_available=is_available, device_count=device_count,
-             is_initialized=is_initialized, manual_seed=_noop, manual_seed_all=_noop,
-             seed=_noop, seed_all=_noop, empty_cache=_noop, synchronize=_not_compiled,
-             current_device=_not_compiled, set_device=_not_compiled,
-             get_device_name=_not_compiled, get_device_properties=_not_compiled,
-             memory_allocated=_not_compiled, max_memory_allocated=_not_compiled)
-    return m
-
-
-def _backends_cudnn_module():
-    return dict(enabled=True, benchmark=False, deterministic=False, allow_tf32=True,
-                is_available=lambda: False, version=lambda: None)
-
-
-def _backends_mps_module():
-    return dict(is_available=lambda: False, is_built=lambda: False)
-
-
-def _backends_cuda_module():
-    matmul = types.SimpleNamespace(allow_tf32=False, allow_fp16_reduced_precision_reduction=True,
-                                   allow_bf16_reduced_precision_reduction=True)
-    return dict(matmul=matmul, is_built=lambda: False)
-
-
-_STAND_INS = {
-    "torch.cuda": _cuda_module,
-    "torch.mps": lambda: dict(is_available=lambda: False, manual_seed=lambda seed: None,
-                              empty_cache=lambda: None),
-    "torch.backends": dict,
-    "torch.backends.cudnn": _backends_cudnn_module,
-    "torch.backends.mps": _backends_mps_module,
-    "torch.backends.cuda": _backends_cuda_module,
-}
 
 
 class _TorchModule(types.ModuleType):
@@ -188,8 +134,6 @@ def _ember_module(name):
 
 def _has_module(name):
     """Whether ``import <name>`` (a torch name) would give a module under the hook."""
-    if name in _STAND_INS:
-        return True
     sub = name[len("torch."):]
     if sub in _TORCH_ONLY:
         return True
@@ -209,10 +153,6 @@ def _is_placeholder_parent(name):
 class _Loader(importlib.abc.Loader):
     def create_module(self, spec):
         name = spec.name
-        if name in _STAND_INS:
-            module = _TorchModule(name, namespace=_STAND_INS[name]())
-            module._placeholder = True
-            return module
         target = _ember_module(name)
         if target is not None:
             return _TorchModule(name, target)

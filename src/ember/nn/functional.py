@@ -133,3 +133,178 @@ def relu(input, inplace=False):
 def relu_(input):
     """In-place relu."""
     return _inplace(input, _relu)
+
+
+# == s2_api: pixel/channel shuffle, pdist, multi_margin_loss, multilabel_margin_loss ==========
+from .._misc import pixel_shuffle, pixel_unshuffle, channel_shuffle  # noqa: E402
+from .._misc import native_channel_shuffle  # noqa: E402
+from .._tensor import _make as _mk  # noqa: E402
+from ..ops._base import record as _rec  # noqa: E402
+from ..ops import loss as _loss_mod  # noqa: E402
+
+
+def pdist(input, p=2):
+    """Pairwise p-norm distances between the rows of input (the upper triangle, flattened);
+    ember.pdist (ops.reduction) computes it, imported when called."""
+    from ..ops.reduction import pdist as _pdist
+    return _pdist(input, p)
+
+
+def _loss_enum(size_average, reduce, reduction):
+    if size_average is not None or reduce is not None:
+        return _loss_mod._legacy_get_enum(size_average, reduce)
+    return _loss_mod._get_enum(reduction)
+
+
+def _not_differentiable_twice(name, grad, inputs, arr):
+    """Under create_graph: torch defines no derivative of this backward, so the gradient's
+    node raises when it is differentiated."""
+    from ..ops.pointwise import _NotImplementedBackward
+    return _rec(_NotImplementedBackward, [grad] + list(inputs), arr, args=(name,))
+
+
+def _reduced_grad(grad, red, n, shape):
+    """The upstream gradient of a loss as one value per sample, shape (N, 1)."""
+    g = grad._data if isinstance(grad, Tensor) else np.asarray(grad)
+    if red == _loss_mod.NONE:
+        return g.reshape(n, 1)
+    g = np.broadcast_to(g.reshape(1, 1), (n, 1))
+    return g / n if red == _loss_mod.MEAN else g
+
+
+class MultiMarginLossBackward0(_Node):
+    """self: multi_margin_loss_backward(grad, self, target, p, margin, weight, reduction):
+    d/dx_i = w[y] p max(0, margin - x_y + x_i)^(p-1) / C for i != y, d/dx_y = -sum of those."""
+    __slots__ = ()
+
+    def backward(self, grad):
+        coef, red, shape, dt = self.args
+        n = coef.shape[0]
+        g = (coef * _reduced_grad(grad, red, n, shape)).reshape(shape).astype(dt, copy=False)
+        if isinstance(grad, Tensor):
+            return (_not_differentiable_twice("multi_margin_loss_backward", grad,
+                                              self.unpack()[:1], g), None)
+        return g, None
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
+                      reduce=None, reduction="mean"):
+    """sum_{i != y} max(0, margin - x[y] + x[i])^p (times weight[y]) / C per sample."""
+    red = _loss_enum(size_average, reduce, reduction)
+    if p != 1 and p != 2:
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1:
+        raise ValueError("weight must be one-dimensional")
+    nd = input.dim()
+    shape = tuple(input.shape)
+    if not ((nd == 2 and shape[1] != 0) or (nd == 1 and shape[0] != 0) or nd == 0):
+        raise RuntimeError("Expected non-empty vector or matrix with optional 0-dim batch "
+                           f"size, but got: [{', '.join(map(str, shape))}]")
+    n = shape[0] if nd == 2 else 1
+    c = shape[-1] if nd >= 1 else 1
+    if target.dim() > 1 or target.numel() != n:
+        raise RuntimeError(
+            "multi_margin_loss: target tensor should be 1-D with size equal to the number of "
+            f"input samples (batch size). Expected target size [{n}], but got "
+            f"[{', '.join(map(str, target.shape))}]. Input has shape "
+            f"[{', '.join(map(str, shape))}].")
+    if weight is not None and weight.numel() != c:
+        raise RuntimeError(f"inconsistent weight size, expected {c} but got "
+                           f"[{', '.join(map(str, weight.shape))}]")
+    if target._data.dtype != np.int64:
+        raise RuntimeError(f"expected scalar type Long but found {_c10(target)}")
+    x = input._data.reshape(n, c)
+    dt = x.dtype
+    if weight is not None and weight._data.dtype != dt:
+        raise RuntimeError(f"expected scalar type {_c10(input)} but found {_c10(weight)}")
+    y = target._data.reshape(n)
+    if n and (y.min() < 0 or y.max() >= c):
+        raise RuntimeError("target out of range")
+    rows = np.arange(n)
+    z = margin - x[rows, y][:, None] + x
+    pos = z > 0
+    pos[rows, y] = False
+    h = np.where(pos, z, 0).astype(dt, copy=False)
+    w = weight._data[y][:, None] if weight is not None else None
+    loss = h * h if p == 2 else h
+    coef = (2 * h if p == 2 else pos.astype(dt))
+    if w is not None:
+        loss = loss * w
+        coef = coef * w
+    per = (loss.sum(axis=1) / c).astype(dt, copy=False)
+    coef = (coef / c).astype(dt, copy=False)
+    coef[rows, y] = -coef.sum(axis=1)
+    if red == _loss_mod.MEAN:
+        out = np.asarray(per.mean() if n else np.float64("nan"), dtype=dt)
+    elif red == _loss_mod.SUM:
+        out = np.asarray(per.sum(), dtype=dt)
+    else:
+        out = per.reshape(tuple(target.shape))
+    return _rec(MultiMarginLossBackward0, [input, target], out, saved=(input,),
+                args=(coef, red, shape, dt))
+
+
+class MultilabelMarginLossBackward0(_Node):
+    """self: multilabel_margin_loss_backward(grad, self, target, reduction, is_target):
+    each (j in targets, i not in targets) pair with 1 - x_j + x_i > 0 adds 1/C to d/dx_i
+    and -1/C to d/dx_j."""
+    __slots__ = ()
+
+    def backward(self, grad):
+        coef, red, shape, dt = self.args
+        n = coef.shape[0]
+        g = (coef * _reduced_grad(grad, red, n, shape)).reshape(shape).astype(dt, copy=False)
+        if isinstance(grad, Tensor):
+            return (_not_differentiable_twice("multilabel_margin_loss_backward", grad,
+                                              self.unpack()[:1], g), None)
+        return g, None
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """sum over targets j (up to the first -1) and non-targets i of
+    max(0, 1 - (x[j] - x[i])) / C per sample."""
+    red = _loss_enum(size_average, reduce, reduction)
+    nd = input.dim()
+    shape = tuple(input.shape)
+    if not ((nd == 2 and shape[1] != 0) or (nd == 1 and shape[0] != 0) or nd == 0):
+        raise RuntimeError("Expected non-empty vector or matrix with optional 0-dim batch "
+                           f"size, but got: [{', '.join(map(str, shape))}]")
+    if tuple(target.shape) != shape:
+        raise RuntimeError(f"inconsistent target size: [{', '.join(map(str, target.shape))}] "
+                           f"for input of size: [{', '.join(map(str, shape))}]")
+    if target._data.dtype != np.int64:
+        raise RuntimeError(f"expected scalar type Long but found {_c10(target)}")
+    n = shape[0] if nd == 2 else 1
+    c = shape[-1] if nd >= 1 else 1
+    x = input._data.reshape(n, c)
+    dt = x.dtype
+    t = target._data.reshape(n, c)
+    valid = np.cumsum(t == -1, axis=1) == 0
+    if np.any(valid & ((t < -1) | (t >= c))):
+        raise RuntimeError("argument #2 'target' is out of range")
+    rows = np.repeat(np.arange(n), c)[valid.reshape(-1)]
+    count = np.zeros((n, c), dtype=np.int64)
+    np.add.at(count, (rows, t[valid]), 1)
+    is_target = count > 0
+    z = 1 - x[:, :, None] + x[:, None, :]          # z[n, j, i] = 1 - x_j + x_i
+    active = (z > 0) & is_target[:, :, None] & ~is_target[:, None, :]
+    weight = active * count[:, :, None]             # a target listed twice counts twice
+    per = ((np.where(active, z, 0) * count[:, :, None]).sum(axis=(1, 2)) / c).astype(dt)
+    coef = ((weight.sum(axis=1) - weight.sum(axis=2)) / c).astype(dt)
+    if red == _loss_mod.MEAN:
+        out = np.asarray(per.mean() if n else np.float64("nan"), dtype=dt)
+    elif red == _loss_mod.SUM:
+        out = np.asarray(per.sum(), dtype=dt)
+    else:
+        out = per if nd == 2 else per.reshape(())
+    return _rec(MultilabelMarginLossBackward0, [input, target], out, saved=(input,),
+                args=(coef, red, shape, dt))
+
+
+def _c10(t):
+    """c10's scalar type name (Long, Float, Double ...) for error messages."""
+    return t.dtype._legacy[:-len("Tensor")]
+
+
+__all__ += ["pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle",
+            "pdist", "multi_margin_loss", "multilabel_margin_loss"]

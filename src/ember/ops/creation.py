@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import get_default_dtype, from_numpy_dtype
-from .._tensor import Tensor, Size, _make, device as _Device
+from .._tensor import Tensor, Size, _make, device as _Device, require_cpu
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty",
            "empty_strided", "zeros_like", "ones_like", "full_like", "empty_like", "arange",
@@ -110,9 +110,11 @@ def _finish(arr, requires_grad):
 
 
 def _check_device(device):
-    """ember runs on the CPU: any other device raises (torch.device's own check)."""
-    if device is not None and not isinstance(device, _Device):
-        _Device(device)
+    """ember runs on the CPU: any other device raises as torch's CPU-only build does."""
+    if device is not None and not (isinstance(device, _Device) and device.type == "cpu"):
+        if isinstance(device, int) and not isinstance(device, bool):
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        require_cpu(device)
 
 
 def _no_out(out, fn):
@@ -1035,3 +1037,175 @@ Tensor.new_zeros = new_zeros
 Tensor.new_ones = new_ones
 Tensor.new_empty = new_empty
 Tensor.new_full = new_full
+
+
+# =========================================================================================
+# -- more creation ops: asarray, frombuffer, window functions -------------------------------
+# =========================================================================================
+
+_UNSET = object()
+_ASARRAY_WARNING = ("torch.asarray: unspecified requires_grad now defaults to "
+                    "obj.requires_grad instead of False. Pass requires_grad=False explicitly "
+                    "to get the old behavior and silence this warning.")
+
+
+def _stem(d):
+    return d._legacy[:-len("Tensor")]
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=_UNSET):
+    """obj as a tensor, sharing its memory (a tensor or NumPy array of the right dtype) unless
+    copy=True or a dtype conversion makes a copy necessary (copy=False then raises)."""
+    _check_device(device)
+    dtype = _dtype_arg(dtype, "asarray")
+    if isinstance(obj, Tensor):
+        if requires_grad is _UNSET:
+            requires_grad = obj._requires_grad
+            if requires_grad:
+                warnings.warn(_ASARRAY_WARNING, UserWarning, stacklevel=2)
+        if dtype is not None and dtype is not obj.dtype:
+            if copy is False:
+                raise ValueError(f"can't alias tensor with dtype '{_stem(obj.dtype)}' into "
+                                 f"dtype '{_stem(dtype)}'.")
+            t = _make(obj._data.astype(dtype.np))
+        elif copy:
+            t = _make(obj._data.copy())
+        else:
+            t = obj
+            if bool(requires_grad) == t._requires_grad:
+                return t
+        return t.requires_grad_(bool(requires_grad))
+    if requires_grad is _UNSET:
+        requires_grad = False
+    if isinstance(obj, np.ndarray):
+        _check_numpy(obj)
+        if dtype is None:
+            dtype = from_numpy_dtype(obj.dtype)
+        if dtype.np != obj.dtype:
+            if copy is False:
+                raise ValueError(f"can't alias tensor with dtype "
+                                 f"'{_stem(from_numpy_dtype(obj.dtype))}' into dtype "
+                                 f"'{_stem(dtype)}'.")
+            arr = _astype(obj, dtype.np)
+        else:
+            arr = obj.copy() if copy else obj
+        return _finish(arr, requires_grad)
+    if copy is False:
+        raise ValueError("can't alias arbitrary sequence into a tensor.")
+    return _finish(_data_to_array(obj, dtype), requires_grad)
+
+
+_frombuffer_warned = []
+
+
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+    """A 1-D tensor over the memory of an object with the buffer protocol (shared: writes
+    through either show in both)."""
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        raise ValueError("object does not implement Python buffer protocol.") from None
+    n = view.nbytes
+    size = dtype.itemsize
+    if n == 0 or count == 0:
+        raise ValueError(f"both buffer length ({n}) and count ({count}) must not be 0")
+    if not 0 <= offset < n:
+        raise ValueError(f"offset ({offset} bytes) must be non-negative and no greater than "
+                         f"buffer length ({n} bytes) minus 1")
+    if count < 0:
+        if (n - offset) % size:
+            raise ValueError(f"buffer length ({n - offset} bytes) after offset ({offset} bytes) "
+                             f"must be a multiple of element size ({size})")
+        count = (n - offset) // size
+    elif offset + count * size > n:
+        raise ValueError(f"requested buffer length ({count} * {size} bytes) after offset "
+                         f"({offset} bytes) must not be greater than actual buffer length "
+                         f"({n} bytes)")
+    if view.readonly and not _frombuffer_warned:
+        _frombuffer_warned.append(True)
+        warnings.warn("The given buffer is not writable, and PyTorch does not support "
+                      "non-writable tensors. This means you can write to the underlying "
+                      "(supposedly non-writable) buffer using the tensor. You may want to copy "
+                      "the buffer to protect its data or make it writable before converting it "
+                      "to a tensor. This type of warning will be suppressed for the rest of "
+                      "this program.", UserWarning, stacklevel=2)
+    arr = np.frombuffer(view.cast("B"), dtype=dtype.np, count=count, offset=offset)
+    return _finish(arr, requires_grad)
+
+
+_CPP_TYPE = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+             "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
+             "complex128": "c10::complex<double>"}
+
+
+def _window(name, window_length, periodic, dtype, requires_grad, values):
+    """A window of window_length points from values(n, N) (n = 0..L-1 in float64, N the
+    denominator: L if periodic else L - 1), computed in float64, cast to dtype."""
+    if isinstance(window_length, bool) or not isinstance(window_length, (int, np.integer)):
+        raise TypeError(f"{name}(): argument 'window_length' (position 1) must be int, not "
+                        f"{_tp_name(window_length)}")
+    dtype = _dtype_arg(dtype, name)
+    d = get_default_dtype() if dtype is None else dtype
+    if window_length < 0:
+        raise RuntimeError(f"{name} requires non-negative window_length, got "
+                           f"window_length={window_length}")
+    if d.category != _dtype._FLOAT:
+        if d.category == _dtype._COMPLEX:
+            raise NotImplementedError(f"\"arange_cpu\" not implemented for '{_stem(d)}'")
+        raise RuntimeError(
+            f"{name} expects floating point dtypes, got: TensorOptions(dtype={_CPP_TYPE[d.name]}"
+            ", device=cpu, layout=Strided (default), requires_grad=false (default), "
+            "pinned_memory=false, memory_format=(nullopt))")
+    if window_length == 0:
+        return _finish(np.zeros(0, d.np), requires_grad)
+    if window_length == 1:
+        return _finish(np.ones(1, d.np), requires_grad)
+    n = np.arange(window_length, dtype=np.float64)
+    N = window_length if periodic else window_length - 1
+    return _finish(np.asarray(values(n, N)).astype(d.np), requires_grad)
+
+
+def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                pin_memory=False, requires_grad=False):
+    """w[n] = 0.5 - 0.5 cos(2 pi n / N)   (N = L if periodic else L - 1)"""
+    _check_device(device)
+    return _window("hann_window", window_length, periodic, dtype, requires_grad,
+                   lambda n, N: 0.5 - 0.5 * np.cos(2 * np.pi * n / N))
+
+
+def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None,
+                   layout=None, device=None, pin_memory=False, requires_grad=False):
+    """w[n] = alpha - beta cos(2 pi n / N)"""
+    _check_device(device)
+    return _window("hamming_window", window_length, periodic, dtype, requires_grad,
+                   lambda n, N: alpha - beta * np.cos(2 * np.pi * n / N))
+
+
+def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                    pin_memory=False, requires_grad=False):
+    """w[n] = 0.42 - 0.5 cos(2 pi n / N) + 0.08 cos(4 pi n / N)"""
+    _check_device(device)
+    return _window("blackman_window", window_length, periodic, dtype, requires_grad,
+                   lambda n, N: 0.42 - 0.5 * np.cos(2 * np.pi * n / N) +
+                   0.08 * np.cos(4 * np.pi * n / N))
+
+
+def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                    pin_memory=False, requires_grad=False):
+    """w[n] = 1 - |2n / N - 1|"""
+    _check_device(device)
+    return _window("bartlett_window", window_length, periodic, dtype, requires_grad,
+                   lambda n, N: 1 - np.abs(2 * n / N - 1))
+
+
+def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None,
+                  device=None, pin_memory=False, requires_grad=False):
+    """w[n] = I0(beta sqrt(1 - ((n - N/2) / (N/2))^2)) / I0(beta)"""
+    _check_device(device)
+    return _window("kaiser_window", window_length, periodic, dtype, requires_grad,
+                   lambda n, N: np.i0(beta * np.sqrt(np.clip(
+                       1 - ((n - N / 2) / (N / 2)) ** 2, 0, None))) / np.i0(beta))
+
+
+__all__ += ["asarray", "frombuffer", "hann_window", "hamming_window", "blackman_window",
+            "bartlett_window", "kaiser_window"]

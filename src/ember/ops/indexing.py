@@ -1559,3 +1559,357 @@ Tensor.argsort = argsort
 Tensor.topk = topk
 Tensor.kthvalue = kthvalue
 Tensor.unique = unique
+
+
+# =========================================================================================
+# -- more indexing ops: scatter_reduce, index_reduce, put, fill_diagonal_, tril_indices,
+#    triu_indices, unravel_index -------------------------------------------------------------
+# =========================================================================================
+
+from ._base import OUTPUT  # noqa: E402
+
+_REDUCE_ERROR = "reduce argument must be either sum, prod, mean, amax or amin, got {}"
+
+
+def _reduce_init(reduce, dtype):
+    """The value a scattered-to position starts from when include_self=False."""
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    if dtype.kind == "f":
+        return -np.inf if reduce == "amax" else np.inf
+    if dtype.kind == "b":
+        return reduce == "amin"
+    info = np.iinfo(dtype)
+    return info.min if reduce == "amax" else info.max
+
+
+def _scatter_reduce_arr(x, xs, idx, vals, reduce, include_self):
+    """x (reshaped to xs) with vals combined in at idx by reduce: a new array of x's shape."""
+    res = x.reshape(xs).copy()
+    if idx is None:
+        return res.reshape(x.shape)
+    if not include_self:
+        res[idx] = _reduce_init(reduce, x.dtype)
+    ufunc = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum,
+             "amin": np.minimum}[reduce]
+    ufunc.at(res, idx, vals)
+    if reduce == "mean":
+        count = np.full(xs, 1 if include_self else 0, np.int64)
+        np.add.at(count, idx, 1)
+        count[count == 0] = 1
+        if x.dtype.kind in "fc":
+            res = (res / count).astype(x.dtype)
+        else:
+            res = np.floor_divide(res, count).astype(x.dtype)
+    return res.reshape(x.shape)
+
+
+def _dual(fn, *values):
+    """Run fn (written in ember ops) on formula values: as they are under create_graph, or
+    wrapped as constants in no_grad mode (and unwrapped after) in a plain backward pass."""
+    if any(isinstance(v, Tensor) for v in values if v is not None):
+        return fn(*[v if v is None or isinstance(v, Tensor) else _make(np.asarray(v))
+                    for v in values])
+    with _gm.no_grad():
+        out = fn(*[None if v is None else _make(np.asarray(v)) for v in values])
+    return tuple(None if o is None else o._data for o in out)
+
+
+def _scatter_reduce_grads(grad, self_, src, result, dim, index, reduce, include_self,
+                          need_src):
+    """torch's scatter_reduce_backward (FunctionsManual.cpp) in ember ops, on full-size
+    index/src (the region of src that index reads)."""
+    from .pointwise import where as _where
+    if reduce == "sum":
+        grad_self = grad
+        grad_src = gather(grad, dim, index) if need_src else None
+    elif reduce == "prod":
+        masked_self = masked_fill(self_, self_ == 0, 1)
+        masked_self_result = scatter_reduce(masked_self, dim, index, src, reduce,
+                                            include_self=include_self)
+        grad_self = grad * masked_self_result / masked_self
+        grad_src = None
+        if need_src:
+            src_zero = src == 0
+            src_num_zeros = scatter_add(self_.new_zeros(self_.shape), dim, index,
+                                        src_zero.to(self_.dtype))
+            src_num_zeros = gather(src_num_zeros, dim, index)
+            if (src_num_zeros > 1)._data.any() and isinstance(grad, Tensor) and \
+                    grad.requires_grad:
+                raise RuntimeError("scatter_reduce(): Double backward is unsupported for src "
+                                   "when >1 zeros in src are scattered to the same position. "
+                                   "This may happen for reduce=prod with include_self=False")
+            src_single_zero = src_zero & (src_num_zeros == 1)
+            masked_src = masked_fill(src, src_single_zero, 1)
+            masked_src_result = scatter_reduce(self_, dim, index, masked_src, reduce,
+                                               include_self=include_self)
+            grad_src1 = _where(src_single_zero, gather(grad * masked_src_result, dim, index),
+                               gather(grad * result, dim, index) / masked_fill(src, src_zero,
+                                                                                1))
+            grad_src = grad_src1
+            if (src_num_zeros > 1)._data.any():
+                grad_src = masked_fill(grad_src, src_num_zeros > 1, 0)
+    elif reduce == "mean":
+        n = self_.new_ones(self_.shape) if include_self else self_.new_zeros(self_.shape)
+        n = scatter_add(n, dim, index, src.new_ones(src.shape))
+        n = masked_fill(n, n == 0, 1)
+        grad_self = grad / n
+        grad_src = gather(grad, dim, index) / gather(n, dim, index) if need_src else None
+    else:       # amax, amin
+        value = gather(result, dim, index)
+        self_is_result = (self_ == result).to(self_.dtype)
+        src_is_result = (src == value).to(self_.dtype)
+        n = scatter_add(self_is_result, dim, index, src_is_result)
+        grad_distributed = grad / n
+        grad_self = self_is_result * grad_distributed
+        grad_src = src_is_result * gather(grad_distributed, dim, index) if need_src else None
+    if not include_self:
+        grad_self = scatter(grad_self, dim, index, 0)
+    return grad_self, grad_src
+
+
+class ScatterReduceBackward0(BroadcastingNode):
+    """self, src: scatter_reduce_backward(grad, self, dim, index, src, reduce, include_self,
+    result)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        self_, src, result = self.unpack()
+        dim, index, reduce, include_self, ishape, sshape, part = self.args
+        need_src = self.next_functions[1][0] is not None
+        if index is None:           # nothing was scattered
+            return grad, (None if not need_src else _zeros_shaped(grad, sshape))
+        if tuple(ishape) != tuple(sshape):
+            src = _take(src, part)
+
+        def f(g, s, sr, r):
+            return _scatter_reduce_grads(g, s, sr, r, dim, _make(index), reduce,
+                                         include_self, need_src)
+        g_self, g_src = _dual(f, grad, self_, src, result)
+        if g_src is not None and tuple(ishape) != tuple(sshape):
+            g_src = _put(g_src, sshape, part, False)
+        return g_self, g_src
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
+    """A copy of input with src's values combined in at index along dim by reduce
+    ('sum', 'prod', 'mean', 'amax', 'amin'); include_self=False leaves input's values at
+    the scattered-to positions out of the reduction."""
+    if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+        raise RuntimeError(_REDUCE_ERROR.format(reduce))
+    x = input._data
+    ix = index._data
+    s = src._data
+    dim = wrap_dim(dim, x.ndim)
+    xs, idx, ishape = _scatter_plan(x, dim, ix, s.shape, "scatter")
+    if s.dtype != x.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    vals, part = _src_values(s, ishape)
+    res = _scatter_reduce_arr(x, xs, idx, vals, reduce, include_self)
+    full_index = None if idx is None else np.array(ix.reshape(ishape))
+    return record(ScatterReduceBackward0, (input, src), res,
+                  saved=(input, src, OUTPUT),
+                  args=(dim, full_index, reduce, include_self, tuple(ishape),
+                        s.shape, part))
+
+
+def _scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+    return inplace(self, scatter_reduce, dim, index, src, reduce, include_self=include_self)
+
+
+class IndexReduceBackward0(ScatterReduceBackward0):
+    """self, source: index_reduce_backward(grad, self, dim, index, source, reduce,
+    include_self, result)"""
+    __slots__ = ()
+
+
+_index_reduce_warned = []
+
+
+def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=None):
+    """A copy of input with source's slices combined in at index along dim by reduce
+    ('prod', 'mean', 'amax', 'amin')."""
+    if not _index_reduce_warned:
+        _index_reduce_warned.append(True)
+        warnings.warn("index_reduce() is in beta and the API may change at any time.",
+                      UserWarning, stacklevel=2)
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or "
+                           f"amin but got {reduce}.")
+    x = input._data
+    ix = index._data
+    s = source._data
+    dim = wrap_dim(dim, x.ndim)
+    if ix.ndim > 1:
+        raise IndexError(f"index_reduce_(): Index is supposed to be a vector, but got dim: "
+                         f"{ix.ndim} with type: {_type_name(index)} and size: "
+                         f"{shape_str(ix.shape)}")
+    if ix.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"index_reduce_(): Expected dtype int32/int64 for index but got: "
+                           f"{_type_name(index)}")
+    ssize = s.shape[dim] if s.ndim else 1
+    if ix.size != ssize:
+        raise RuntimeError(f"index_reduce_(): Number of indices ({ix.size}) should be equal "
+                           f"to source.size(dim): ({ssize}), for dim: {dim}")
+    if s.dtype != x.dtype:
+        raise RuntimeError(f"index_reduce_(): self ({_type_name(input)}) and source "
+                           f"({_type_name(source)}) must have the same scalar type")
+    xs = _at_least_1d(x.shape)
+    ix1 = ix.reshape(-1).astype(np.int64)
+    if ix1.size and (ix1.min() < 0 or ix1.max() >= xs[dim]):
+        raise IndexError("index out of range in self")
+    ss = _at_least_1d(s.shape)
+    shape = [1] * len(ss)
+    shape[dim] = ix1.size
+    full = np.ascontiguousarray(np.broadcast_to(ix1.reshape(shape), ss))
+    idx = _dim_index(full, dim) if full.size else None
+    res = _scatter_reduce_arr(x, xs, idx, s.reshape(ss), reduce, include_self)
+    return record(IndexReduceBackward0, (input, source), res,
+                  saved=(input, source, OUTPUT),
+                  args=(dim, None if idx is None else full, reduce, include_self,
+                        tuple(ss), s.shape, None))
+
+
+def _index_reduce_(self, dim, index, source, reduce, *, include_self=True):
+    return inplace(self, index_reduce, dim, index, source, reduce, include_self=include_self)
+
+
+class PutBackward0(BroadcastingNode):
+    """self: grad.put(index, zeros_like(source), accumulate)
+    source: grad.take(index).reshape_as(source)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        shape, pos, sshape, accumulate = self.args
+        g_self = g_src = None
+        flat = _reshape(grad, (-1,))
+        if self.next_functions[0][0] is not None:
+            g_self = grad if accumulate else _reshape(_zero_at(flat, (pos,)), shape)
+        if self.next_functions[1][0] is not None:
+            g_src = _reshape(_take(flat, (pos,)), sshape)
+        return g_self, g_src
+
+
+def put(input, index, source, accumulate=False):
+    """A copy of input with source's elements written (or added) at the flat positions index."""
+    x = input._data
+    ix = index._data
+    s = source._data
+    if ix.dtype != np.int64:
+        raise RuntimeError(f"put_(): Expected a long tensor for index, but got "
+                           f"{_type_name(index)}")
+    if s.dtype != x.dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got "
+                           f"self.dtype = {_type_name(input)} and source.dtype = "
+                           f"{_type_name(source)}")
+    if ix.size != s.size:
+        raise IndexError(f"put_(): Expected source and index to have the same number of "
+                         f"elements, but got source.numel() = {s.size}, index.numel() = "
+                         f"{ix.size}")
+    n = x.size
+    pos = ix.reshape(-1).copy()
+    bad = (pos < -n) | (pos >= n)
+    if bad.any():
+        raise IndexError(f"out of range: tried to access index {int(pos[np.argmax(bad)])} on "
+                         f"a tensor of {n} elements.")
+    pos[pos < 0] += n
+    res = x.copy()
+    flat = res.reshape(-1)
+    if accumulate:
+        np.add.at(flat, pos, s.reshape(-1))
+    else:
+        flat[pos] = s.reshape(-1)
+    return record(PutBackward0, (input, source), res,
+                  args=(x.shape, pos, s.shape, bool(accumulate)))
+
+
+def _put_(self, index, source, accumulate=False):
+    return inplace(self, put, index, source, accumulate)
+
+
+def _fill_diagonal_(self, fill_value, wrap=False):
+    """Fill the main diagonal of self (2-D, or all dims equal) with fill_value, in place;
+    wrap: a tall matrix's diagonal starts again every ncols + 1 rows."""
+    x = self._data
+    if x.ndim < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if x.ndim > 2 and any(n != x.shape[0] for n in x.shape):
+        raise RuntimeError("all dimensions of input must be of equal length")
+    if _gm._enabled and self._requires_grad and self.grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                           "in-place operation.")
+    from .shape import _strided_view
+    n = min(x.shape)
+    _strided_view(self, lambda a: np.lib.stride_tricks.as_strided(a, (n,), (sum(a.strides),))
+                  ).fill_(fill_value)
+    h, w = x.shape[0], x.shape[-1]
+    if wrap and x.ndim == 2 and h > w + 1:
+        # torch's second strided view: the diagonal starting again at row w + 1
+        count = (x.size + w) // (w + 1) - n
+
+        def wrapped(a):
+            return np.lib.stride_tricks.as_strided(a[w + 1:], (count,), (sum(a.strides),))
+        _strided_view(self, wrapped).fill_(fill_value)
+    return self
+
+
+def _tri_indices(row, col, offset, lower, dtype):
+    from .creation import _np_dtype
+    npd = np.int64 if dtype is None else _np_dtype(dtype)
+    if row < 0:
+        raise RuntimeError(f"row must be non-negative, got{row}")
+    if col < 0:
+        raise RuntimeError(f"col must be non-negative, got{col}")
+    r, c = np.indices((row, col)) if row and col else (np.zeros((0, 0), np.int64),) * 2
+    mask = (c - r <= offset) if lower else (c - r >= offset)
+    return _make(np.stack([r[mask], c[mask]]).astype(npd).reshape(2, -1))
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The (2, n) indices of the lower triangle (on and below diagonal offset) of a
+    row x col matrix, row by row."""
+    return _tri_indices(row, col, offset, True, dtype)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The (2, n) indices of the upper triangle (on and above diagonal offset)."""
+    return _tri_indices(row, col, offset, False, dtype)
+
+
+def unravel_index(indices, shape):
+    """The coordinates in a tensor of shape of each flat index, as a tuple of tensors."""
+    if not isinstance(indices, Tensor):
+        raise AttributeError(f"'{type(indices).__name__}' object has no attribute "
+                             "'is_complex'")
+    ix = indices._data
+    if ix.dtype.kind not in "iu" or ix.dtype == np.bool_:
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
+    if isinstance(shape, int):
+        shape = (shape,)
+    shape = tuple(int(s) for s in shape)
+    for s in shape:
+        if s < 0:
+            raise ValueError("'shape' cannot have negative values, but got "
+                             f"{tuple(shape)}")
+    coords = []
+    stride = 1
+    for size in reversed(shape):
+        # floor division and modulo, as torch computes them: out-of-range indices wrap
+        coords.append((ix.astype(np.int64) // stride) % size if size else ix * 0)
+        stride *= size
+    coords.reverse()
+    return tuple(_make(np.asarray(c, np.int64).reshape(ix.shape)) for c in coords)
+
+
+Tensor.scatter_reduce = scatter_reduce
+Tensor.scatter_reduce_ = _scatter_reduce_
+Tensor.index_reduce = index_reduce
+Tensor.index_reduce_ = _index_reduce_
+Tensor.put = put
+Tensor.put_ = _put_
+Tensor.fill_diagonal_ = _fill_diagonal_
+
+__all__ += ["scatter_reduce", "index_reduce", "put", "tril_indices", "triu_indices",
+            "unravel_index"]

@@ -16,7 +16,8 @@ import numpy as np
 from .. import _dtype as _dt
 from .._dtype import _BY_NP, result_type
 from .._errors import broadcast_shapes
-from .._tensor import Tensor, _make, device as _device
+from .._tensor import Tensor, _make, device as _device, require_cpu
+from .._tensor import DEVICE_TYPES as _DEVICE_TYPES
 from ..autograd import grad_mode as _gm
 from . import _views
 from ._base import (Node, BroadcastingNode, OUTPUT, unary, binary, record, promote, inplace,
@@ -2192,28 +2193,19 @@ def _convert(input, dt, copy=False):
     return unary(ToCopyBackward0, input, arr, args=(input.dtype,))
 
 
-_ACCELERATORS = ("mps", "xpu", "meta", "hpu", "mtia", "xla", "lazy", "ipu", "hip", "ve",
-                 "fpga", "maia", "vulkan", "mkldnn", "opengl", "opencl", "ideep", "ort",
-                 "privateuseone")
-
-
 def _check_device(d):
     """Validate a to() device; True when it names an index ("cpu:0"), which torch treats as
     another device than the tensor's plain "cpu" (so to() copies)."""
-    if isinstance(d, _device):
-        return d.index is not None
     if isinstance(d, int) and not isinstance(d, bool):
         raise RuntimeError("Cannot access accelerator device when none is available.")
     if isinstance(d, str):
-        kind = d.split(":")[0]
-        if kind == "cpu":
-            return ":" in d
-        if kind == "cuda":
-            raise AssertionError("Torch not compiled with CUDA enabled")
-        if kind in _ACCELERATORS:
-            raise RuntimeError(f"ember runs on the CPU only; device '{d}' is not available")
-        raise RuntimeError(f"Invalid device string: '{d}'")
-    raise TypeError(f"to() received an invalid device: {type(d).__name__}")
+        if d.split(":")[0] not in _DEVICE_TYPES:
+            raise RuntimeError(f"Invalid device string: '{d}'")
+        d = _device(d)
+    if not isinstance(d, _device):
+        raise TypeError(f"to() received an invalid device: {type(d).__name__}")
+    require_cpu(d)
+    return d.index is not None
 
 
 _TO_SIGNATURES = (
@@ -3495,3 +3487,1226 @@ Tensor.__ge__ = _op_ge
 Tensor.__neg__ = neg
 Tensor.__abs__ = abs
 Tensor.__pos__ = _pos
+
+
+# == more pointwise maths: angles, sinc, xlogy, gamma family, erfinv, Bessel I0/I1, copysign,
+# heaviside, float_power, ldexp, frexp, logaddexp, nextafter, gcd/lcm, signbit, positive,
+# bit shifts, and the kernels torch.special adds (ember/special.py binds the public names) ====
+# NOTE: NumPy has none of lgamma, digamma, polygamma, erfinv, i0e, i1, i1e, ndtri.  Each is
+# vectorised below in float64 (every branch evaluated on all elements, the right one picked),
+# following ATen's native/Math.h (Cephes-derived: see the Cephes 3-clause BSD note there) so
+# that values agree with torch's to float64 rounding, not just to the function's true value.
+# float32 inputs are evaluated in float64 and rounded once to float32.
+
+from ._base import record_multi
+from ._return_types import return_type as _return_type
+
+
+def _f64(fn, x):
+    """fn evaluated on float64 copies of x, rounded back to x's (floating) dtype."""
+    with np.errstate(all="ignore"):
+        r = fn(np.asarray(x, dtype=np.float64))
+        return np.asarray(r).astype(x.dtype, copy=False)
+
+
+def _native(fn, x):
+    """fn evaluated in x's own floating dtype (the series torch runs in float32 for float32
+    inputs: digamma, trigamma, erfinv, the Bessel functions), as an array of that dtype."""
+    with np.errstate(all="ignore"):
+        r = fn(x)
+        return np.asarray(r).astype(x.dtype, copy=False)
+
+
+def _dual(v, op, arr_fn, native=False):
+    """op(v) on a Tensor (recorded, for create_graph), arr_fn(v) on an array."""
+    if isinstance(v, Tensor):
+        return op(v)
+    return _native(arr_fn, v) if native else _f64(arr_fn, v)
+
+
+def _float_operands(input, other):
+    """Operands of a floating binary op (xlogy, copysign, ...): promoted as torch does, with
+    integral and bool results going to the default float dtype."""
+    a, b, dt = promote(input, other)
+    if dt.category < _FLOAT:
+        dt = _dt._default[0]
+    # a Python-number operand as a 0-d array of the result dtype (np.where is not "weak")
+    return np.asarray(a, dt.np), np.asarray(b, dt.np), dt
+
+
+def _broadcasting(fn, input, other, *arrays):
+    try:
+        return fn(*arrays)
+    except ValueError:
+        _raise_broadcast(input, other)
+        raise
+
+
+def _polevl(x, coeffs):
+    r = np.zeros_like(x)
+    for c in coeffs:
+        r = r * x + c
+    return r
+
+
+# deg2rad, rad2deg, sinc --------------------------------------------------------------------
+
+_PI_180 = math.pi / 180.0
+_180_PI = 180.0 / math.pi
+
+
+class Deg2RadBackward0(Node):
+    """self: deg2rad_backward(grad) = grad * (M_PI / 180)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        return (grad * _PI_180,)
+
+
+class Rad2DegBackward0(Node):
+    """self: rad2deg_backward(grad) = grad * (180 / M_PI)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        return (grad * _180_PI,)
+
+
+def deg2rad(input, *, out=None):
+    t = unary(Deg2RadBackward0, input, _fdata(input) * _PI_180)
+    return t if out is None else _into(out, t, "deg2rad")
+
+
+def rad2deg(input, *, out=None):
+    t = unary(Rad2DegBackward0, input, _fdata(input) * _180_PI)
+    return t if out is None else _into(out, t, "rad2deg")
+
+
+def _sinc_array(x):
+    """torch's kernel: 1 at 0, else sin(pi * x) / (pi * x) in x's dtype."""
+    with np.errstate(all="ignore"):
+        p = x * x.dtype.type(math.pi)
+        return np.where(x == 0, x.dtype.type(1), np.sin(p) / p)
+
+
+class SincBackward0(Node):
+    """self: sinc_backward(grad, self)
+    = where(self * self * M_PI == 0, 0,
+            grad * (self * M_PI * cos(self * M_PI) - sin(self * M_PI)) / (self * self * M_PI))"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        (x,) = self.unpack()
+        xa = array_of(x)
+        with np.errstate(all="ignore"):
+            xp = x * math.pi
+            out = grad * (xp * _cos(xp) - _sin(xp)) / (x * x * math.pi)
+            return (_where(xa * xa * math.pi == 0, 0, out),)
+
+
+def sinc(input, *, out=None):
+    t = unary(SincBackward0, input, _sinc_array(_fdata(input)), saved=(input,))
+    return t if out is None else _into(out, t, "sinc")
+
+
+# xlogy / xlog1py ---------------------------------------------------------------------------
+
+def _xlogy_array(x, y):
+    """torch: nan where y is nan, 0 where x == 0, else x * log(y)."""
+    with np.errstate(all="ignore"):
+        return np.where(np.isnan(y), y, np.where(x == 0, 0, x * np.log(y)))
+
+
+def _xlog1py_array(x, y):
+    with np.errstate(all="ignore"):
+        return np.where(np.isnan(y), y, np.where(x == 0, 0, x * np.log1p(y)))
+
+
+def _xlogy_any(x, y):
+    """xlogy on formula values: recorded when either is a Tensor."""
+    if isinstance(x, Tensor) or isinstance(y, Tensor):
+        return xlogy(x, y)
+    return _xlogy_array(x, y)
+
+
+def _xlog1py_any(x, y):
+    if isinstance(x, Tensor) or isinstance(y, Tensor):
+        return _special_xlog1py(x, y)
+    return _xlog1py_array(x, y)
+
+
+class XlogyBackward0(BroadcastingNode):
+    """self: at::xlogy(grad, other).masked_fill((self == 0.) & (other <= 0.), 0.)
+    other: grad * self / other"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        x, y = self.unpack()
+        nf = self.next_functions
+        gx = gy = None
+        with np.errstate(all="ignore"):
+            if nf[0][0] is not None:
+                gx = _where((array_of(x) == 0) & (array_of(y) <= 0), 0, _xlogy_any(grad, y))
+            if nf[1][0] is not None:
+                gy = grad * x / y
+        return gx, gy
+
+
+class XlogyBackward1(Node):
+    """other: grad * self / other   (self a Python number)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        (y,) = self.unpack()
+        with np.errstate(all="ignore"):
+            return (grad * self.args[0] / y,)
+
+
+class XlogyBackward2(Node):
+    """self: other > 0 ? at::xlogy(grad, other)
+                       : at::xlogy(grad, other).masked_fill(self == 0., 0.)   (other a number)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        (x,) = self.unpack()
+        other = self.args[0]
+        g = _xlogy_any(grad, other)
+        if other > 0:
+            return (g,)
+        return (_where(array_of(x) == 0, 0, g),)
+
+
+class SpecialXlog1PyBackward0(BroadcastingNode):
+    """self: at::special_xlog1py(grad, other).masked_fill((self == 0.) & (other <= -1.), 0.)
+    other: grad * self / (other + 1)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        x, y = self.unpack()
+        nf = self.next_functions
+        gx = gy = None
+        with np.errstate(all="ignore"):
+            if nf[0][0] is not None:
+                gx = _where((array_of(x) == 0) & (array_of(y) <= -1), 0, _xlog1py_any(grad, y))
+            if nf[1][0] is not None:
+                gy = grad * x / (y + 1)
+        return gx, gy
+
+
+class SpecialXlog1PyBackward1(Node):
+    """other: grad * self / (other + 1)   (self a Python number)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        (y,) = self.unpack()
+        with np.errstate(all="ignore"):
+            return (grad * self.args[0] / (y + 1),)
+
+
+class SpecialXlog1PyBackward2(Node):
+    """self: other > -1 ? at::special_xlog1py(grad, other)
+                        : at::special_xlog1py(grad, other).masked_fill(self == 0., 0.)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        (x,) = self.unpack()
+        other = self.args[0]
+        g = _xlog1py_any(grad, other)
+        if other > -1:
+            return (g,)
+        return (_where(array_of(x) == 0, 0, g),)
+
+
+def _xlogy_like(name, arr_fn, nodes, input, other, out):
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError(
+            f"{name}() received an invalid combination of arguments - got "
+            f"({type(input).__name__}, {type(other).__name__}), but expected one of:\n"
+            " * (Tensor input, Tensor other, *, Tensor out = None)\n"
+            " * (Number self, Tensor other, *, Tensor out = None)\n"
+            " * (Tensor input, Number other, *, Tensor out = None)\n")
+    a, b, _ = _float_operands(input, other)
+    r = _broadcasting(arr_fn, input, other, a, b)
+    if isinstance(input, Tensor) and isinstance(other, Tensor):
+        t = binary(nodes[0], input, other, r, saved=(input, other))
+    elif isinstance(other, Tensor):
+        t = unary(nodes[1], other, r, saved=(other,), args=(_scalar(input),))
+    else:
+        t = unary(nodes[2], input, r, saved=(input,), args=(_scalar(other),))
+    return t if out is None else _into(out, t, name)
+
+
+def xlogy(input, other, *, out=None):
+    return _xlogy_like("xlogy", _xlogy_array,
+                       (XlogyBackward0, XlogyBackward1, XlogyBackward2), input, other, out)
+
+
+def _special_xlog1py(input, other, *, out=None):
+    return _xlogy_like("special_xlog1py", _xlog1py_array,
+                       (SpecialXlog1PyBackward0, SpecialXlog1PyBackward1,
+                        SpecialXlog1PyBackward2), input, other, out)
+
+
+# lgamma, digamma, polygamma, mvlgamma --------------------------------------------------------
+
+# Lanczos approximation, g = 7, n = 9 (the coefficients of Numerical Recipes / Godfrey).
+_LANCZOS = (0.99999999999980993, 676.5203681218851, -1259.1392167224028,
+            771.32342877765313, -176.61502916214059, 12.507343278686905,
+            -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7)
+_HALF_LOG_2PI = 0.9189385332046727418
+
+
+def _lgamma64(x):
+    """log|Gamma(x)| for float64 x: Lanczos for x >= 0.5, reflection below, inf at the poles
+    (0, -1, -2, ...) and at +-inf."""
+    refl = x < 0.5
+    y = np.where(refl, 1.0 - x, x)
+    z = y - 1.0
+    a = np.full_like(z, _LANCZOS[0])
+    for i in range(1, 9):
+        a = a + _LANCZOS[i] / (z + i)
+    t = z + 7.5
+    lg = _HALF_LOG_2PI + (z + 0.5) * np.log(t) - t + np.log(a)
+    # |sin(pi x)| from x's distance to the nearest integer, which is exact
+    s = np.abs(np.sin(math.pi * (x - np.rint(x))))
+    r = np.where(refl, np.log(math.pi / s) - lg, lg)
+    pole = (x <= 0) & (x == np.floor(x))
+    return np.where(pole | np.isinf(x), math.inf, r)
+
+
+_PSI_A = (8.33333333333333333333E-2, -2.10927960927960927961E-2, 7.57575757575757575758E-3,
+          -4.16666666666666666667E-3, 3.96825396825396825397E-3, -8.33333333333333333333E-3,
+          8.33333333333333333333E-2)
+_PSI_10 = 2.25175258906672110764
+
+
+def _digamma64(x):
+    """ATen's calc_digamma: reflection for x < 0, recurrence up to 10, asymptotic series."""
+    neg = x < 0
+    frac = np.asarray(x - np.trunc(x), np.float64)
+    refl = (-math.pi / np.tan(math.pi * frac)).astype(x.dtype)
+    y = np.where(neg, 1.0 - x, x)
+    res = np.zeros_like(y)
+    for _ in range(10):
+        m = y < 10
+        if not m.any():
+            break
+        res = res - np.where(m, 1.0 / y, 0.0)
+        y = np.where(m, y + 1.0, y)
+    z = 1.0 / (y * y)
+    asym = np.where(y < 1.0e17, z * _polevl(z, _PSI_A), 0.0)
+    val = np.where(y == 10, res + _PSI_10, res + np.log(y) - 0.5 / y - asym)
+    val = np.where(neg, val + refl, val)
+    val = np.where(x == 0, np.copysign(math.inf, -x), val)
+    return np.where(neg & (x == np.trunc(x)), math.nan, val)
+
+
+def _trigamma64(x):
+    """ATen's trigamma: reflection below 0.5, six recurrence steps, asymptotic series."""
+    low = x < 0.5
+    s = np.sin(math.pi * x)
+    res = np.where(low, -(math.pi * math.pi) / (s * s), 0.0)
+    y = np.where(low, 1.0 - x, x)
+    for _ in range(6):
+        res = res + 1.0 / (y * y)
+        y = y + 1.0
+    ixx = 1.0 / (y * y)
+    res = res + (1 + 1 / (2 * y) + ixx * (1.0 / 6 - ixx * (1.0 / 30 - ixx * (1.0 / 42)))) / y
+    return np.where(low, -res, res)
+
+
+_ZETA_A = (12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9,
+           7.47242496e10, -2.950130727918164224e12, 1.1646782814350067249e14,
+           -4.5979787224074726105e15, 1.8152105401943546773e17, -7.1661652561756670113e18)
+
+
+def _zeta64(s, q):
+    """Hurwitz zeta(s, q) for a number s > 1 and float64 q (Cephes' zeta, as ATen's): a
+    direct sum until q + i > 9 (and at least 9 terms), then the Euler-Maclaurin tail."""
+    total = q ** -s
+    a = q.copy()
+    b = np.zeros_like(q)
+    finite = q[np.isfinite(q)]
+    qmin = finite.min() if finite.size else 9.0
+    n = max(9, int(math.ceil(9.0 - qmin)) + 1)
+    for i in range(n):
+        active = (a <= 9.0) if i >= 9 else np.ones(q.shape, bool)
+        a = np.where(active, a + 1.0, a)
+        bn = a ** -s
+        total = total + np.where(active, bn, 0.0)
+        b = np.where(active, bn, b)
+    w = a
+    total = total + b * w / (s - 1.0) - 0.5 * b
+    fact = 1.0
+    k = 0.0
+    for i in range(12):
+        fact *= s + k
+        b = b / w
+        total = total + fact * b / _ZETA_A[i]
+        k += 1.0
+        fact *= s + k
+        b = b / w
+        k += 1.0
+    return np.where((q <= 0) & (q == np.floor(q)), math.inf, total)
+
+
+def _polygamma64(n, x):
+    if n == 0:
+        return _digamma64(x)
+    if n == 1:
+        return _trigamma64(x)
+    sign = 1.0 if n % 2 else -1.0
+    return sign * math.exp(math.lgamma(n + 1.0)) * _zeta64(n + 1.0, x)
+
+
+class LgammaBackward0(Node):
+    """self: grad * digamma(self)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        (x,) = self.unpack()
+        return (grad * _dual(x, digamma, _digamma64, True),)
+
+
+class DigammaBackward0(Node):
+    """self: grad * polygamma(1, self)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        (x,) = self.unpack()
+        return (grad * _dual(x, lambda v: polygamma(1, v), _trigamma64, True),)
+
+
+class PolygammaBackward0(Node):
+    """self: grad * polygamma(n + 1, self)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        (x,) = self.unpack()
+        n = self.args[0] + 1
+        return (grad * _dual(x, lambda v: polygamma(n, v), lambda v: _polygamma64(n, v),
+                             n < 2),)
+
+
+class PolygammaBackward1(PolygammaBackward0):
+    """self: grad * polygamma(n + 1, self)   (polygamma_, which derivatives.yaml lists apart)"""
+    __slots__ = ()
+
+
+class MvlgammaBackward0(Node):
+    """self: mvlgamma_backward(grad, self, p)
+    = grad * digamma(self.unsqueeze(-1) + arange(-p / 2. + 0.5, 0.5, 0.5)).sum(-1)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        (x,) = self.unpack()
+        offsets = self.args[0]
+        if isinstance(x, Tensor):
+            args = x.unsqueeze(-1) + offsets.astype(x._data.dtype)
+            return (grad * digamma(args).sum(-1),)
+        return (grad * _native(_digamma64, x[..., None] + offsets.astype(x.dtype)).sum(-1),)
+
+
+def lgamma(input, *, out=None):
+    x = _fdata(input)
+    t = unary(LgammaBackward0, input, _f64(_lgamma64, x), saved=(input,))
+    return t if out is None else _into(out, t, "lgamma")
+
+
+def digamma(input, *, out=None):
+    x = _fdata(input)
+    t = unary(DigammaBackward0, input, _native(_digamma64, x), saved=(input,))
+    return t if out is None else _into(out, t, "digamma")
+
+
+def _check_int_arg(fn, name, pos, v):
+    if isinstance(v, Tensor) and v._data.ndim == 0 and v._data.dtype.kind in "iu":
+        return int(v._data)
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be int, not "
+                        f"{type(v).__name__}")
+    return int(v)
+
+
+def polygamma(n, input, *, out=None, _node=PolygammaBackward0):
+    n = _check_int_arg("polygamma", "n", 1, n)
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    x = _fdata(input)
+    fn = _native if n < 2 else _f64      # ATen's zeta accumulates in double
+    t = unary(_node, input, fn(lambda v: _polygamma64(n, v), x),
+              saved=(input,), args=(n,))
+    return t if out is None else _into(out, t, "polygamma")
+
+
+def mvlgamma(input, p, *, out=None):
+    p = _check_int_arg("mvlgamma", "p", 2, p)
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("The input tensor may not be a boolean tensor.")
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    x = _fdata(input)
+    offsets = np.arange(-p / 2.0 + 0.5, 0.5, 0.5)
+    terms = _f64(_lgamma64, x[..., None] + offsets.astype(x.dtype))
+    r = terms.sum(-1) + x.dtype.type(p * (p - 1) * math.log(math.pi) * 0.25)
+    t = unary(MvlgammaBackward0, input, np.asarray(r, x.dtype), saved=(input,),
+              args=(offsets,))
+    return t if out is None else _into(out, t, "mvlgamma")
+
+
+# erfinv -----------------------------------------------------------------------------------
+
+_ERFINV_A = (0.886226899, -1.645349621, 0.914624893, -0.140543331)
+_ERFINV_B = (-2.118377725, 1.442710462, -0.329097515, 0.012229801)
+_ERFINV_C = (-1.970840454, -1.624906493, 3.429567803, 1.641345311)
+_ERFINV_D = (3.543889200, 1.637067800)
+
+
+def _erfinv64(y):
+    """ATen's calc_erfinv: a rational first guess, then two Newton steps."""
+    a, b, c, d = _ERFINV_A, _ERFINV_B, _ERFINV_C, _ERFINV_D
+    ay = np.abs(y)
+    z = y * y
+    central = y * (((a[3] * z + a[2]) * z + a[1]) * z + a[0]) / \
+        ((((b[3] * z + b[2]) * z + b[1]) * z + b[0]) * z + 1.0)
+    z = np.sqrt(-np.log((1.0 - ay) / 2.0))
+    tail = np.copysign(((c[3] * z + c[2]) * z + c[1]) * z + c[0], y) / \
+        ((d[1] * z + d[0]) * z + 1.0)
+    x = np.where(ay <= 0.7, central, tail)
+    k = 2.0 / math.sqrt(math.pi)
+    x = x - (_erf_array(x) - y) / (k * np.exp(-x * x))
+    x = x - (_erf_array(x) - y) / (k * np.exp(-x * x))
+    x = np.where(ay == 1.0, np.copysign(math.inf, y), x)
+    return np.where(ay > 1.0, math.nan, x)
+
+
+class ErfinvBackward0(Node):
+    """self: 0.5 * sqrt(M_PI) * exp(self.erfinv().pow(2)) * grad"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        (x,) = self.unpack()
+        e = _dual(x, erfinv, _erfinv64, True)
+        return (0.5 * math.sqrt(math.pi) * _exp(e ** 2) * grad,)
+
+
+def erfinv(input, *, out=None):
+    t = unary(ErfinvBackward0, input, _native(_erfinv64, _fdata(input)), saved=(input,))
+    return t if out is None else _into(out, t, "erfinv")
+
+
+# modified Bessel functions i0, i0e, i1, i1e (Cephes' Chebyshev expansions) -------------------
+
+_I0E_A = (-4.41534164647933937950E-18, 3.33079451882223809783E-17, -2.43127984654795469359E-16,
+          1.71539128555513303061E-15, -1.16853328779934516808E-14, 7.67618549860493561688E-14,
+          -4.85644678311192946090E-13, 2.95505266312963983461E-12, -1.72682629144155570723E-11,
+          9.67580903537323691224E-11, -5.18979560163526290666E-10, 2.65982372468238665035E-9,
+          -1.30002500998624804212E-8, 6.04699502254191894932E-8, -2.67079385394061173391E-7,
+          1.11738753912010371815E-6, -4.41673835845875056359E-6, 1.64484480707288970893E-5,
+          -5.75419501008210370398E-5, 1.88502885095841655729E-4, -5.76375574538582365885E-4,
+          1.63947561694133579842E-3, -4.32430999505057594430E-3, 1.05464603945949983183E-2,
+          -2.37374148058994688156E-2, 4.93052842396707084878E-2, -9.49010970480476444210E-2,
+          1.71620901522208775349E-1, -3.04682672343198398683E-1, 6.76795274409476084995E-1)
+_I0E_B = (-7.23318048787475395456E-18, -4.83050448594418207126E-18, 4.46562142029675999901E-17,
+          3.46122286769746109310E-17, -2.82762398051658348494E-16, -3.42548561967721913462E-16,
+          1.77256013305652638360E-15, 3.81168066935262242075E-15, -9.55484669882830764870E-15,
+          -4.15056934728722208663E-14, 1.54008621752140982691E-14, 3.85277838274214270114E-13,
+          7.18012445138366623367E-13, -1.79417853150680611778E-12, -1.32158118404477131188E-11,
+          -3.14991652796324136454E-11, 1.18891471078464383424E-11, 4.94060238822496958910E-10,
+          3.39623202570838634515E-9, 2.26666899049817806459E-8, 2.04891858946906374183E-7,
+          2.89137052083475648297E-6, 6.88975834691682398426E-5, 3.36911647825569408990E-3,
+          8.04490411014108831608E-1)
+_I1E_A = (2.77791411276104639959E-18, -2.11142121435816608115E-17, 1.55363195773620046921E-16,
+          -1.10559694773538630805E-15, 7.60068429473540693410E-15, -5.04218550472791168711E-14,
+          3.22379336594557470981E-13, -1.98397439776494371520E-12, 1.17361862988909016308E-11,
+          -6.66348972350202774223E-11, 3.62559028155211703701E-10, -1.88724975172282928790E-9,
+          9.38153738649577178388E-9, -4.44505912879632808065E-8, 2.00329475355213526229E-7,
+          -8.56872026469545474066E-7, 3.47025130813767847674E-6, -1.32731636560394358279E-5,
+          4.78156510755005422638E-5, -1.61760815825896745588E-4, 5.12285956168575772895E-4,
+          -1.51357245063125314899E-3, 4.15642294431288815669E-3, -1.05640848946261981558E-2,
+          2.47264490306265168283E-2, -5.29459812080949914269E-2, 1.02643658689847095384E-1,
+          -1.76416518357834055153E-1, 2.52587186443633654823E-1)
+_I1E_B = (7.51729631084210481353E-18, 4.41434832307170791151E-18, -4.65030536848935832153E-17,
+          -3.20952592199342395980E-17, 2.96262899764595013876E-16, 3.30820231092092828324E-16,
+          -1.88035477551078244854E-15, -3.81440307243700780478E-15, 1.04202769841288027642E-14,
+          4.27244001671195135429E-14, -2.10154184277266431302E-14, -4.08355111109219731823E-13,
+          -7.19855177624590851209E-13, 2.03562854414708950722E-12, 1.41258074366137813316E-11,
+          3.25260358301548823856E-11, -1.89749581235054123450E-11, -5.58974346219658380687E-10,
+          -3.83538038596423702205E-9, -2.63146884688951950684E-8, -2.51223623787020892529E-7,
+          -3.88256480887769039346E-6, -1.10588938762623716291E-4, -9.76109749136146840777E-3,
+          7.78576235018280120474E-1)
+
+
+def _chbevl(x, coeffs):
+    b0 = np.full_like(x, coeffs[0])
+    b1 = np.zeros_like(x)
+    b2 = b1
+    for c in coeffs[1:]:
+        b2 = b1
+        b1 = b0
+        b0 = x * b1 - b2 + c
+    return 0.5 * (b0 - b2)
+
+
+def _bessel_parts(x, A, B):
+    """(|x|, the [0, 8] expansion, the (8, inf) expansion / sqrt|x|).  For float32 ATen keeps
+    only the I1 coefficients that float32 can tell apart (the tails of the lists)."""
+    if x.dtype == np.float32 and A is _I1E_A:
+        A, B = A[-17:], B[-7:]
+    ax = np.abs(x)
+    return ax, _chbevl(ax / 2.0 - 2.0, A), _chbevl(32.0 / ax - 2.0, B) / np.sqrt(ax)
+
+
+def _i0e64(x):
+    ax, lo, hi = _bessel_parts(x, _I0E_A, _I0E_B)
+    return np.where(ax <= 8.0, lo, hi)
+
+
+def _i064(x):
+    ax, lo, hi = _bessel_parts(x, _I0E_A, _I0E_B)
+    return np.exp(ax) * np.where(ax <= 8.0, lo, hi)
+
+
+def _i1e64(x):
+    ax, lo, hi = _bessel_parts(x, _I1E_A, _I1E_B)
+    r = np.where(ax <= 8.0, lo * ax, hi)
+    return np.where(x < 0, -r, r)
+
+
+def _i164(x):
+    ax, lo, hi = _bessel_parts(x, _I1E_A, _I1E_B)
+    r = np.exp(ax) * np.where(ax <= 8.0, ax * lo, hi)
+    return np.where(x < 0, -r, r)
+
+
+def _sgn_any(v):
+    return sgn(v) if isinstance(v, Tensor) else _sign_array(v)
+
+
+class I0Backward0(Node):
+    """self: grad * at::special_i1(self)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        (x,) = self.unpack()
+        return (grad * _dual(x, _special_i1, _i164, True),)
+
+
+class SpecialI0EBackward0(Node):
+    """self: grad * (at::special_i1e(self) - self.sgn() * result)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        x, result = self.unpack()
+        return (grad * (_dual(x, _special_i1e, _i1e64, True) - _sgn_any(x) * result),)
+
+
+def _safe_self(x):
+    """i1_backward's guard: (|self| > eps, self with eps where it is not)."""
+    xa = array_of(x)
+    eps = np.finfo(xa.dtype).eps
+    big = np.abs(xa) > eps
+    return big, _where(big, x, float(eps))
+
+
+class SpecialI1Backward0(Node):
+    """self: i1_backward(grad, self, result)
+    = grad * where(|self| > eps, i0(safe_self) - result / safe_self, 0.5)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        x, result = self.unpack()
+        big, s = _safe_self(x)
+        gx = _dual(s, i0, _i064, True) - result * (1 / s)
+        return (grad * _where(big, gx, 0.5),)
+
+
+class SpecialI1EBackward0(Node):
+    """self: i1e_backward(grad, self, result)
+    = grad * where(|self| > eps, i0e(safe_self) - result * (sgn(safe_self) + 1 / safe_self),
+                   0.5)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        x, result = self.unpack()
+        big, s = _safe_self(x)
+        gx = _dual(s, _special_i0e, _i0e64, True) - result * (_sgn_any(s) + 1 / s)
+        return (grad * _where(big, gx, 0.5),)
+
+
+def i0(input, *, out=None):
+    t = unary(I0Backward0, input, _native(_i064, _fdata(input)), saved=(input,))
+    return t if out is None else _into(out, t, "i0")
+
+
+def _special_i0e(input, *, out=None):
+    t = unary(SpecialI0EBackward0, input, _native(_i0e64, _fdata(input)), saved=(input, OUTPUT))
+    return t if out is None else _into(out, t, "special_i0e")
+
+
+def _special_i1(input, *, out=None):
+    t = unary(SpecialI1Backward0, input, _native(_i164, _fdata(input)), saved=(input, OUTPUT))
+    return t if out is None else _into(out, t, "special_i1")
+
+
+def _special_i1e(input, *, out=None):
+    t = unary(SpecialI1EBackward0, input, _native(_i1e64, _fdata(input)), saved=(input, OUTPUT))
+    return t if out is None else _into(out, t, "special_i1e")
+
+
+# entr, ndtri, log_ndtr (torch.special) --------------------------------------------------------
+
+class SpecialEntrBackward0(Node):
+    """self: grad * (-(1 + self.log()))"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        (x,) = self.unpack()
+        with np.errstate(all="ignore"):
+            return (grad * (-(1 + _log(x))),)
+
+
+def _entr_array(x):
+    with np.errstate(all="ignore"):
+        r = np.where(x > 0, -x * np.log(x), np.where(x == 0, 0, -math.inf))
+    return np.where(np.isnan(x), x, r).astype(x.dtype, copy=False)
+
+
+def _special_entr(input, *, out=None):
+    t = unary(SpecialEntrBackward0, input, _entr_array(_fdata(input)), saved=(input,))
+    return t if out is None else _into(out, t, "special_entr")
+
+
+_NDTRI_P0 = (-5.99633501014107895267E1, 9.80010754185999661536E1, -5.66762857469070293439E1,
+             1.39312609387279679503E1, -1.23916583867381258016E0)
+_NDTRI_Q0 = (1.0, 1.95448858338141759834E0, 4.67627912898881538453E0, 8.63602421390890590575E1,
+             -2.25462687854119370527E2, 2.00260212380060660359E2, -8.20372256168333339912E1,
+             1.59056225126211695515E1, -1.18331621121330003142E0)
+_NDTRI_P1 = (4.05544892305962419923E0, 3.15251094599893866154E1, 5.71628192246421288162E1,
+             4.40805073893200834700E1, 1.46849561928858024014E1, 2.18663306850790267539E0,
+             -1.40256079171354495875E-1, -3.50424626827848203418E-2, -8.57456785154685413611E-4)
+_NDTRI_Q1 = (1.0, 1.57799883256466749731E1, 4.53907635128879210584E1, 4.13172038254672030440E1,
+             1.50425385692907503408E1, 2.50464946208309415979E0, -1.42182922854787788574E-1,
+             -3.80806407691578277194E-2, -9.33259480895457427372E-4)
+_NDTRI_P2 = (3.23774891776946035970E0, 6.91522889068984211695E0, 3.93881025292474443415E0,
+             1.33303460815807542389E0, 2.01485389549179081538E-1, 1.23716634817820021358E-2,
+             3.01581553508235416007E-4, 2.65806974686737550832E-6, 6.23974539184983293730E-9)
+_NDTRI_Q2 = (1.0, 6.02427039364742014255E0, 3.67983563856160859403E0, 1.37702099489081330271E0,
+             2.16236993594496635890E-1, 1.34204006088543189037E-2, 3.28014464682127739104E-4,
+             2.89247864745380683936E-6, 6.79019408009981274425E-9)
+_EXP_M2 = 0.13533528323661269189
+
+
+def _ndtri64(y0):
+    """Cephes' ndtri (ATen's calc_ndtri): the inverse of the standard normal CDF."""
+    flip = y0 > 1.0 - _EXP_M2
+    y = np.where(flip, 1.0 - y0, y0)
+    yc = y - 0.5
+    y2 = yc * yc
+    central = (yc + yc * (y2 * _polevl(y2, _NDTRI_P0) / _polevl(y2, _NDTRI_Q0))) * \
+        2.50662827463100050242
+    x = np.sqrt(-2.0 * np.log(y))
+    x0 = x - np.log(x) / x
+    z = 1.0 / x
+    x1 = np.where(x < 8.0, z * _polevl(z, _NDTRI_P1) / _polevl(z, _NDTRI_Q1),
+                  z * _polevl(z, _NDTRI_P2) / _polevl(z, _NDTRI_Q2))
+    tail = x0 - x1
+    tail = np.where(flip, tail, -tail)
+    r = np.where(y > _EXP_M2, central, tail)
+    r = np.where(y0 == 0, -math.inf, np.where(y0 == 1, math.inf, r))
+    return np.where((y0 < 0) | (y0 > 1), math.nan, r)
+
+
+class SpecialNdtriBackward0(Node):
+    """self: grad * std::sqrt(2 * M_PI) * (result.square() / 2).exp()"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        (result,) = self.unpack()
+        return (grad * math.sqrt(2 * math.pi) * _exp(result * result / 2),)
+
+
+def _special_ndtri(input, *, out=None):
+    t = unary(SpecialNdtriBackward0, input, _f64(_ndtri64, _fdata(input)), saved=(OUTPUT,))
+    return t if out is None else _into(out, t, "special_ndtri")
+
+
+def _log_ndtr64(x):
+    """SciPy's / ATen's log_ndtr: log1p(-erfc(x / sqrt 2) / 2) for x >= -1, else
+    log(erfc(-x / sqrt 2) / 2), with erfc's tail from the continued fraction of erfcx where
+    erfc itself would underflow."""
+    t = x * (1.0 / math.sqrt(2.0))
+    u = -t
+    upper = np.log1p(-_erfc_array(t) / 2.0)
+    direct = np.log(_erfc_array(u) / 2.0)
+    u2 = u * u
+    erfcx = (1.0 / math.sqrt(math.pi)) * (u2 * (u2 + 4.5) + 2.0) / \
+        (u * (u2 * (u2 + 5.0) + 3.75))
+    far = np.log(erfcx / 2.0) - u2
+    lower = np.where(u < 25.0, direct, far)
+    return np.where(x < -1.0, lower, upper)
+
+
+class SpecialLogNdtrBackward0(Node):
+    """self: grad / std::sqrt(2 * M_PI) * (result + self.pow(2) / 2).neg().exp()"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        x, result = self.unpack()
+        return (grad / math.sqrt(2 * math.pi) * _exp(-(result + x ** 2 / 2)),)
+
+
+def _special_log_ndtr(input, *, out=None):
+    t = unary(SpecialLogNdtrBackward0, input, _f64(_log_ndtr64, _fdata(input)),
+              saved=(input, OUTPUT))
+    return t if out is None else _into(out, t, "special_log_ndtr")
+
+
+# copysign, heaviside --------------------------------------------------------------------------
+
+def _copysign_self_grad(grad, x, result):
+    """copysign_tensor_self_backward: grad * (result / self), 0 where self == 0."""
+    with np.errstate(all="ignore"):
+        return _where(array_of(x) == 0, 0, grad * (result / x))
+
+
+class CopysignBackward0(BroadcastingNode):
+    """self: copysign_tensor_self_backward(grad, self, result)    other: zeros_like(other)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        x, result = self.unpack()
+        nf = self.next_functions
+        gx = _copysign_self_grad(grad, x, result) if nf[0][0] is not None else None
+        return gx, (_zeros(grad) if nf[1][0] is not None else None)
+
+
+class CopysignBackward1(Node):
+    """self: copysign_tensor_self_backward(grad, self, result)   (other a number)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        x, result = self.unpack()
+        return (_copysign_self_grad(grad, x, result),)
+
+
+def copysign(input, other, *, out=None):
+    a, b, _ = _float_operands(input, other)
+    r = _broadcasting(np.copysign, input, other, a, b)
+    if isinstance(other, Tensor):
+        t = binary(CopysignBackward0, input, other, r, saved=(input, OUTPUT))
+    else:
+        t = unary(CopysignBackward1, input, r, saved=(input, OUTPUT))
+    return t if out is None else _into(out, t, "copysign")
+
+
+def heaviside(input, values, *, out=None):
+    """values where input == 0, else (input > 0) (so nan gives 0, as torch's kernel)."""
+    _need_tensor("heaviside", values, "values")
+    if input._data.dtype != values._data.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different "
+                           "dtypes.")
+    x, v = input._data, values._data
+    r = _broadcasting(lambda p, q: np.where(p == 0, q, p > 0).astype(p.dtype), input, values,
+                      x, v)
+    t = _not_differentiable("heaviside", (input, values), r)
+    return t if out is None else _into(out, t, "heaviside")
+
+
+# float_power, ldexp, frexp --------------------------------------------------------------------
+
+def float_power(input, exponent, *, out=None):
+    """pow computed in float64 (complex128 for complex operands)."""
+    if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
+        raise TypeError(f"float_power() received an invalid combination of arguments - got "
+                        f"({type(input).__name__}, {type(exponent).__name__})")
+    if isinstance(input, Tensor):
+        input = _convert(input, _dt.float64)
+    else:
+        input = float(input)
+    if isinstance(exponent, Tensor):
+        exponent = _convert(exponent, _dt.float64)
+    else:
+        exponent = float(exponent)
+    return pow(input, exponent, out=out)
+
+
+def float_power_(input, exponent):
+    if input.dtype is not _dt.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype "
+                           f"{_type_name(input.dtype)} but the operation's result requires "
+                           "dtype Double")
+    return inplace(input, float_power, exponent)
+
+
+class LdexpBackward0(BroadcastingNode):
+    """self: grad * at::pow(2, other).conj()    other: grad * result.conj() * M_LN2"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        other, result = self.unpack()
+        nf = self.next_functions
+        ga = go = None
+        with np.errstate(all="ignore"):
+            if nf[0][0] is not None:
+                # at::pow(2, other): an integral other gives integral powers, so 2 ** -n is 0
+                if array_of(other).dtype.kind in "iub":
+                    p2 = 2 ** other if isinstance(other, Tensor) else _int_pow(2, other)
+                else:
+                    p2 = 2.0 ** other
+                ga = grad * p2
+            if nf[1][0] is not None:
+                go = grad * result * math.log(2.0)
+        return ga, go
+
+
+def ldexp(input, other, *, out=None):
+    """input * 2 ** other."""
+    _need_tensor("ldexp", other)
+    o = _fdata(other)
+    with np.errstate(over="ignore"):
+        p = _make(np.power(o.dtype.type(2.0), o))
+    a, b, _ = promote(input, p)
+    with np.errstate(all="ignore"):
+        r = _broadcasting(lambda u, v: u * v, input, other, a, b)
+    t = binary(LdexpBackward0, input, other, r, saved=(other, OUTPUT))
+    return t if out is None else _into(out, t, "ldexp")
+
+
+def ldexp_(input, other):
+    return inplace(input, ldexp, other)
+
+
+class FrexpBackward0(Node):
+    """self: grad / exponent.exp2()"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        (scale,) = self.args
+        return (grad / scale,)
+
+
+def frexp(input, *, out=None):
+    x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    with np.errstate(invalid="ignore"):
+        m, e = np.frexp(x)
+    e = np.asarray(e, np.int32)
+    ts = record_multi(FrexpBackward0, (input,), (m, e),
+                      args=(np.exp2(e).astype(x.dtype),), differentiable=(0,))
+    r = _return_type("frexp", ("mantissa", "exponent"))(ts)
+    if out is not None:
+        _into(out[0], r[0], "frexp")
+        _into(out[1], r[1], "frexp")
+        return _return_type("frexp", ("mantissa", "exponent"))(out)
+    return r
+
+
+# logaddexp, logaddexp2, nextafter --------------------------------------------------------------
+
+class LogaddexpBackward0(BroadcastingNode):
+    """self: grad / (1 + exp(other - self)).conj()    other: grad / (1 + exp(self - other))"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        a, b = self.unpack()
+        nf = self.next_functions
+        with np.errstate(all="ignore"):
+            return (grad / (1 + _exp(b - a)) if nf[0][0] is not None else None,
+                    grad / (1 + _exp(a - b)) if nf[1][0] is not None else None)
+
+
+class Logaddexp2Backward0(BroadcastingNode):
+    """self: grad / (1 + pow(2, other - self))    other: grad / (1 + pow(2, self - other))"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        a, b = self.unpack()
+        nf = self.next_functions
+        with np.errstate(all="ignore"):
+            return (grad / (1 + 2.0 ** (b - a)) if nf[0][0] is not None else None,
+                    grad / (1 + 2.0 ** (a - b)) if nf[1][0] is not None else None)
+
+
+def _floating_only(fn, kernel, input, other):
+    _need_tensor(fn, other)
+    a, b, dt = promote(input, other)
+    if dt.category != _FLOAT:
+        _not_implemented_for(kernel, dt)
+    return a, b
+
+
+def logaddexp(input, other, *, out=None):
+    a, b = _floating_only("logaddexp", "logaddexp_cpu", input, other)
+    with np.errstate(all="ignore"):
+        r = _broadcasting(np.logaddexp, input, other, a, b)
+    t = binary(LogaddexpBackward0, input, other, r, saved=(input, other))
+    return t if out is None else _into(out, t, "logaddexp")
+
+
+def logaddexp2(input, other, *, out=None):
+    a, b = _floating_only("logaddexp2", "logaddexp2_cpu", input, other)
+    with np.errstate(all="ignore"):
+        r = _broadcasting(np.logaddexp2, input, other, a, b)
+    t = binary(Logaddexp2Backward0, input, other, r, saved=(input, other))
+    return t if out is None else _into(out, t, "logaddexp2")
+
+
+class NextafterBackward0(BroadcastingNode):
+    """self: at::where(self != other, grad, 0)    other: zeros_like(other)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        (ne,) = self.args
+        nf = self.next_functions
+        return (_where(ne, grad, 0) if nf[0][0] is not None else None,
+                _zeros(grad) if nf[1][0] is not None else None)
+
+
+def nextafter(input, other, *, out=None):
+    a, b = _floating_only("nextafter", "nextafter_cpu", input, other)
+    r = _broadcasting(np.nextafter, input, other, a, b)
+    t = binary(NextafterBackward0, input, other, r, args=(np.asarray(a != b),))
+    return t if out is None else _into(out, t, "nextafter")
+
+
+def nextafter_(input, other):
+    return inplace(input, nextafter, other)
+
+
+# gcd, lcm, signbit, positive, bit shifts ---------------------------------------------------------
+
+def _integral_only(fn, kernel, input, other):
+    _need_tensor(fn, other)
+    a, b, dt = promote(input, other)
+    if dt.category >= _FLOAT or dt is _dt.bool_:
+        _not_implemented_for(kernel, dt)
+    return a, b, dt
+
+
+def gcd(input, other, *, out=None):
+    a, b, dt = _integral_only("gcd", "gcd_cpu", input, other)
+    t = _wrap(np.asarray(_broadcasting(np.gcd, input, other, a, b), dt.np))
+    return t if out is None else _into(out, t, "gcd")
+
+
+def lcm(input, other, *, out=None):
+    a, b, dt = _integral_only("lcm", "lcm_cpu", input, other)
+    t = _wrap(np.asarray(_broadcasting(np.lcm, input, other, a, b), dt.np))
+    return t if out is None else _into(out, t, "lcm")
+
+
+def gcd_(input, other):
+    return inplace(input, gcd, other)
+
+
+def lcm_(input, other):
+    return inplace(input, lcm, other)
+
+
+def signbit(input, *, out=None):
+    x = input._data
+    if x.dtype.kind == "f":
+        r = np.signbit(x)
+    elif x.dtype == np.bool_:
+        r = np.zeros(x.shape, np.bool_)
+    else:
+        r = x < 0
+    t = _wrap(r)
+    return t if out is None else _into(out, t, "signbit")
+
+
+def positive(input):
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+def _shift_arrays(a, b, left):
+    """torch's shifts: a count outside [0, bits) gives 0 (left) or the sign fill (right)."""
+    a = np.asarray(a)
+    bits = a.dtype.itemsize * 8
+    b = np.asarray(b)
+    bad = (b < 0) | (b >= bits)
+    safe = np.where(bad, 0, b).astype(a.dtype)
+    if left:
+        return np.where(bad, 0, np.left_shift(a, safe)).astype(a.dtype)
+    fill = np.right_shift(a, a.dtype.type(bits - 1)) if a.dtype.kind == "i" else 0 * a
+    return np.where(bad, fill, np.right_shift(a, safe)).astype(a.dtype)
+
+
+def _shift(input, other, left, out, name):
+    a, b, dt = promote(input, other)
+    if dt.category >= _FLOAT or dt is _dt.bool_:
+        _not_implemented_for("lshift_cpu" if left else "rshift_cpu", dt)
+    a = np.asarray(a, dt.np)
+    r = _broadcasting(lambda u, v: _shift_arrays(u, v, left), input, other, a, b)
+    t = _wrap(r)
+    return t if out is None else _into(out, t, name)
+
+
+def bitwise_left_shift(input, other, *, out=None):
+    return _shift(input, other, True, out, "bitwise_left_shift")
+
+
+def bitwise_right_shift(input, other, *, out=None):
+    return _shift(input, other, False, out, "bitwise_right_shift")
+
+
+def bitwise_left_shift_(input, other):
+    return inplace(input, bitwise_left_shift, other)
+
+
+def bitwise_right_shift_(input, other):
+    return inplace(input, bitwise_right_shift, other)
+
+
+def _op_lshift(self, other):
+    return bitwise_left_shift(self, other)
+
+
+def _op_rlshift(self, other):
+    return bitwise_left_shift(other, self)
+
+
+def _op_rshift(self, other):
+    return bitwise_right_shift(self, other)
+
+
+def _op_rrshift(self, other):
+    return bitwise_right_shift(other, self)
+
+
+def _op_ilshift(self, other):
+    return bitwise_left_shift_(self, other)
+
+
+def _op_irshift(self, other):
+    return bitwise_right_shift_(self, other)
+
+
+# in-place forms ----------------------------------------------------------------------------------
+
+def deg2rad_(input):
+    return inplace(input, deg2rad)
+
+
+def rad2deg_(input):
+    return inplace(input, rad2deg)
+
+
+def sinc_(input):
+    return inplace(input, sinc)
+
+
+def xlogy_(input, other):
+    return inplace(input, xlogy, other)
+
+
+def lgamma_(input):
+    return inplace(input, lgamma)
+
+
+def digamma_(input):
+    return inplace(input, digamma)
+
+
+def _polygamma_method(self, n):
+    return polygamma(n, self)
+
+
+def _polygamma_inplace_op(self, n):
+    return polygamma(n, self, _node=PolygammaBackward1)
+
+
+def _polygamma_(self, n):
+    return inplace(self, _polygamma_inplace_op, n)
+
+
+def mvlgamma_(input, p):
+    return inplace(input, mvlgamma, p)
+
+
+def erfinv_(input):
+    return inplace(input, erfinv)
+
+
+def i0_(input):
+    return inplace(input, i0)
+
+
+def copysign_(input, other):
+    return inplace(input, copysign, other)
+
+
+def heaviside_(input, values):
+    return inplace(input, heaviside, values)
+
+
+def _heaviside_method(self, values):
+    _need_tensor("heaviside", values, "values", 1)
+    return heaviside(self, values)
+
+
+def _ldexp_method(self, other):
+    _need_tensor("ldexp", other, pos=1)
+    return ldexp(self, other)
+
+
+Tensor.deg2rad = deg2rad
+Tensor.deg2rad_ = deg2rad_
+Tensor.rad2deg = rad2deg
+Tensor.rad2deg_ = rad2deg_
+Tensor.sinc = sinc
+Tensor.sinc_ = sinc_
+Tensor.xlogy = xlogy
+Tensor.xlogy_ = xlogy_
+Tensor.lgamma = lgamma
+Tensor.lgamma_ = lgamma_
+Tensor.digamma = digamma
+Tensor.digamma_ = digamma_
+Tensor.polygamma = _polygamma_method
+Tensor.polygamma_ = _polygamma_
+Tensor.mvlgamma = mvlgamma
+Tensor.mvlgamma_ = mvlgamma_
+Tensor.erfinv = erfinv
+Tensor.erfinv_ = erfinv_
+Tensor.i0 = i0
+Tensor.i0_ = i0_
+Tensor.copysign = copysign
+Tensor.copysign_ = copysign_
+Tensor.heaviside = _heaviside_method
+Tensor.heaviside_ = heaviside_
+Tensor.float_power = float_power
+Tensor.float_power_ = float_power_
+Tensor.ldexp = _ldexp_method
+Tensor.ldexp_ = ldexp_
+Tensor.frexp = frexp
+Tensor.logaddexp = logaddexp
+Tensor.logaddexp2 = logaddexp2
+Tensor.nextafter = nextafter
+Tensor.nextafter_ = nextafter_
+Tensor.gcd = gcd
+Tensor.gcd_ = gcd_
+Tensor.lcm = lcm
+Tensor.lcm_ = lcm_
+Tensor.signbit = signbit
+Tensor.positive = positive
+Tensor.bitwise_left_shift = bitwise_left_shift
+Tensor.bitwise_left_shift_ = bitwise_left_shift_
+Tensor.bitwise_right_shift = bitwise_right_shift
+Tensor.bitwise_right_shift_ = bitwise_right_shift_
+Tensor.__lshift__ = _op_lshift
+Tensor.__rlshift__ = _op_rlshift
+Tensor.__ilshift__ = _op_ilshift
+Tensor.__rshift__ = _op_rshift
+Tensor.__rrshift__ = _op_rrshift
+Tensor.__irshift__ = _op_irshift
+
+__all__ += [
+    "deg2rad", "rad2deg", "sinc", "xlogy", "lgamma", "digamma", "polygamma", "mvlgamma",
+    "erfinv", "i0", "copysign", "heaviside", "float_power", "ldexp", "frexp", "logaddexp",
+    "logaddexp2", "nextafter", "gcd", "lcm", "signbit", "positive", "bitwise_left_shift",
+    "bitwise_right_shift", "deg2rad_", "rad2deg_", "sinc_", "xlogy_", "i0_", "ldexp_", "gcd_",
+    "lcm_",
+]

@@ -1331,3 +1331,844 @@ Tensor.unbind = unbind
 Tensor.narrow = narrow
 Tensor.diagonal = diagonal
 Tensor.diag_embed = diag_embed
+
+
+# =========================================================================================
+# -- more shape ops: in-place metadata ops, as_strided, unfold, repeat_interleave, block_diag,
+#    meshgrid, cartesian_prod, combinations, vander, split_with_sizes, unsafe_split/chunk,
+#    sum_to_size, the *_scatter ops and the *_copy forms of the views ----------------------
+# =========================================================================================
+
+from .indexing import (_take, _put, _reshape as _reshape_dual, select as _select_op,  # noqa: E402
+                       _slice as _slice_step, SelectBackward0 as _SelectBackward0,
+                       SliceBackward0 as _IdxSliceBackward0, AliasBackward0 as _AliasBackward0,
+                       index_select as _index_select, masked_select as _masked_select)
+
+_LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def _inplace_meta(x, arr, NodeClass, args):
+    """x's own metadata changed in place (squeeze_, t_ ...): x now holds arr, a NumPy view of
+    the same memory; its version is bumped and NodeClass recorded on top of its history."""
+    if _gm._enabled and x._requires_grad:
+        if x.grad_fn is None:
+            raise RuntimeError(_LEAF_INPLACE)
+        if x._base is not None:
+            _views_meta.check(x)
+        x.grad_fn = NodeClass(((x.grad_fn, x._output_nr),), (), args)
+        x._output_nr = 0
+    x._data = arr
+    x._vc[0] += 1
+    return x
+
+
+class SqueezeBackward3(Node):
+    """self: unsqueeze_to(grad, self.sym_sizes())   (squeeze_())"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        return (grad.reshape(self.args[0]),)
+
+
+class SqueezeBackward4(SqueezeBackward3):
+    """self: unsqueeze_to(grad, dim, self.sym_sizes())   (squeeze_(dim))"""
+    __slots__ = ()
+
+
+class SqueezeBackward5(SqueezeBackward3):
+    """self: unsqueeze_to(grad, dim, self.sym_sizes())   (squeeze_(dims))"""
+    __slots__ = ()
+
+
+class UnsqueezeBackward1(SqueezeBackward3):
+    """self: grad.squeeze(dim)   (unsqueeze_(dim))"""
+    __slots__ = ()
+
+
+class TransposeBackward1(TransposeBackward0):
+    """self: grad.transpose(dim0, dim1)   (transpose_)"""
+    __slots__ = ()
+
+
+class TBackward1(TBackward0):
+    """self: grad.t()   (t_)"""
+    __slots__ = ()
+
+
+def squeeze_(input, dim=None):
+    """squeeze in place: input's own shape loses its size-1 dims."""
+    with _gm.no_grad():
+        arr = squeeze(input, dim)._data
+    if dim is None:
+        node = SqueezeBackward3
+    elif isinstance(dim, (tuple, list)):
+        node = SqueezeBackward5
+    else:
+        node = SqueezeBackward4
+    return _inplace_meta(input, arr, node, (input._data.shape,))
+
+
+def unsqueeze_(input, dim):
+    with _gm.no_grad():
+        arr = unsqueeze(input, dim)._data
+    return _inplace_meta(input, arr, UnsqueezeBackward1, (input._data.shape,))
+
+
+def transpose_(input, dim0, dim1):
+    nd = input._data.ndim
+    d0, d1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
+    x = input._data
+    arr = np.swapaxes(x, d0, d1) if x.ndim else x.view()
+    return _inplace_meta(input, arr, TransposeBackward1, (d0, d1))
+
+
+def swapaxes_(input, axis0, axis1):
+    return transpose_(input, axis0, axis1)
+
+
+def swapdims_(input, dim0, dim1):
+    return transpose_(input, dim0, dim1)
+
+
+def t_(input):
+    x = input._data
+    if x.ndim > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+    return _inplace_meta(input, x.T, TBackward1, ())
+
+
+# -- as_strided, unfold: views read at arbitrary (possibly repeated) positions -------------
+
+def _strided_positions(n, shape, arr_fn):
+    """Which element of a contiguous input of `n` elements and `shape` every element of the
+    view arr_fn(array) reads: arr_fn applied to arange(n)."""
+    return np.ascontiguousarray(arr_fn(np.arange(n, dtype=np.int64).reshape(shape)))
+
+
+class AsStridedBackward0(Node):
+    """self: as_strided_backward(grad, self_geometry, size, stride, storage_offset)
+    (zeros of the input's shape with grad added at the elements the view reads)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        shape, pos = self.args
+        return (_reshape_dual(_put(grad, (int(np.prod(shape)),), (pos,), True), shape),)
+
+
+class UnfoldBackward0(AsStridedBackward0):
+    """self: unfold_backward(grad, self.sym_sizes(), dimension, size, step)"""
+    __slots__ = ()
+
+
+def _as_strided_arr(a, size, stride, offset):
+    flat = a.reshape(-1)
+    item = a.itemsize
+    return np.lib.stride_tricks.as_strided(flat[offset:], tuple(size),
+                                           tuple(s * item for s in stride))
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    """The view of input's storage with the given sizes, strides (in elements) and offset."""
+    x = input._data
+    size = tuple(_int(s, "as_strided", "size") for s in size)
+    stride = tuple(_int(s, "as_strided", "stride") for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    root = x
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if not (x.flags.c_contiguous and x.nbytes == root.nbytes and
+            input.data_ptr() == root.__array_interface__["data"][0]):
+        raise NotImplementedError("ember's as_strided supports only tensors that own their "
+                                  "whole (contiguous) storage; call .contiguous() first")
+    offset = 0 if storage_offset is None else _int(storage_offset, "as_strided",
+                                                   "storage_offset")
+    if any(s < 0 for s in size):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes="
+                           f"{shape_str(size)} and strides={shape_str(stride)}")
+    for s in stride:
+        if s < 0:
+            raise RuntimeError("as_strided: Negative strides are not supported at the moment, "
+                               f"got strides: {shape_str(stride)}")
+    need = 0 if 0 in size else offset + 1 + sum((n - 1) * s for n, s in zip(size, stride))
+    if need > x.size:
+        raise RuntimeError(f"setStorage: sizes {shape_str(size)}, strides "
+                           f"{shape_str(stride)}, storage offset {offset}, and itemsize "
+                           f"{x.itemsize} requiring a storage size of {need * x.itemsize} are "
+                           f"out of bounds for storage of size {x.size * x.itemsize}")
+    arr = _as_strided_arr(x, size, stride, offset)
+    pos = _strided_positions(x.size, x.shape, lambda a: _as_strided_arr(a, size, stride, offset))
+    if any(n > 1 and s == 0 for n, s in zip(size, stride)):
+        arr.flags.writeable = False     # torch refuses in-place writes through a 0 stride
+    return _view(AsStridedBackward0, input, arr, args=(x.shape, pos))
+
+
+def _strided_view(input, arr_fn):
+    """The view arr_fn(input's array) (a NumPy strided view of it), recorded as
+    AsStridedBackward0 (fill_diagonal_'s diagonals)."""
+    x = input._data
+    pos = _strided_positions(x.size, x.shape, arr_fn)
+    return _view(AsStridedBackward0, input, arr_fn(x), args=(x.shape, pos))
+
+
+def _unfold_arr(a, d, size, step):
+    n = (a.shape[d] - size) // step + 1 if a.ndim else (1 - size) // step + 1
+    if a.ndim == 0:
+        return np.lib.stride_tricks.as_strided(a, (size,), (0,))
+    shape = a.shape[:d] + (n,) + a.shape[d + 1:] + (size,)
+    strides = a.strides[:d] + (a.strides[d] * step,) + a.strides[d + 1:] + (a.strides[d],)
+    return np.lib.stride_tricks.as_strided(a, shape, strides)
+
+
+def unfold(input, dimension, size, step):
+    """All slices of `size` elements along dimension, `step` apart, as a new last dim (a view)."""
+    x = input._data
+    d = wrap_dim(dimension, x.ndim) if x.ndim else wrap_dim(dimension, 1)
+    n = x.shape[d] if x.ndim else 1
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is "
+                           f"{size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    arr = _unfold_arr(x, d, size, step)
+    pos = _strided_positions(x.size, x.shape, lambda a: _unfold_arr(a, d, size, step))
+    return _view(UnfoldBackward0, input, arr, args=(x.shape, pos))
+
+
+# -- repeat_interleave, block_diag, meshgrid, cartesian_prod, combinations, vander ----------
+
+def _repeats_index(repeats):
+    """repeat_interleave(repeats) of a 1-D int tensor: [0]*r0 + [1]*r1 + ..."""
+    r = repeats._data
+    if r.ndim != 1:
+        raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+    if r.dtype not in (np.int64, np.int32):
+        raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for '
+                                  f"'{repeats.dtype._legacy[:-len('Tensor')]}'")
+    r = r.reshape(-1)
+    if r.size and r.min() < 0:
+        raise RuntimeError("repeats can not be negative")
+    return np.repeat(np.arange(r.size, dtype=r.dtype), r)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Each element (or slice along dim) repeated repeats times, in place of the original."""
+    if repeats is None:
+        if not isinstance(input, Tensor):
+            raise TypeError("repeat_interleave(): argument 'repeats' must be Tensor")
+        return _make(_repeats_index(input))
+    x = input._data
+    if dim is None:
+        input = flatten(input)
+        d = 0
+    else:
+        d = wrap_dim(dim, x.ndim)
+    if isinstance(repeats, Tensor) and repeats._data.ndim == 1 and repeats._data.size != 1:
+        n = input._data.shape[d] if input._data.ndim else 1
+        if repeats._data.size != n:
+            raise RuntimeError("repeats must have the same size as input along dim, but got "
+                               f"repeats.size(0) = {repeats._data.size} and input.size({d}) = "
+                               f"{n}")
+        idx = _repeats_index(repeats)
+        if output_size is not None and output_size != idx.size:
+            raise RuntimeError("allocated size does not match required size")
+        return _index_select(input, d, _make(idx.astype(np.int64)))
+    if isinstance(repeats, Tensor):
+        r = repeats._data
+        if r.dtype not in (np.int64, np.int32):
+            raise RuntimeError("repeats has to be Long or Int tensor")
+        repeats = int(r.reshape(-1)[0])
+        if repeats < 0:
+            raise RuntimeError("repeats can not be negative")
+        return _index_select(input, d, _make(np.repeat(
+            np.arange(input._data.shape[d] if input._data.ndim else 1), repeats)))
+    repeats = _int(repeats, "repeat_interleave", "repeats")
+    if repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    if input._data.ndim == 0:
+        input = input.reshape(1)
+    shape = input._data.shape
+    y = input.unsqueeze(d + 1).expand(shape[:d + 1] + (repeats,) + shape[d + 1:])
+    from .pointwise import clone
+    return clone(y).view(shape[:d] + (shape[d] * repeats,) + shape[d + 1:])
+
+
+def diagflat(input, offset=0):
+    """A 2-D tensor with input's elements (flattened) on diagonal `offset`."""
+    return diag_embed(input.reshape(-1) if input._data.ndim != 1 else input, offset)
+
+
+class BlockDiagBackward0(_ManyOutputs):
+    """tensors: block_diag_backward(grad, sizes, dtypes)"""
+    __slots__ = ()
+
+    def apply(self, grads):
+        grad = grads[0]
+        shapes, dtypes = self.args
+        out = []
+        r = c = 0
+        for s, dt in zip(shapes, dtypes):
+            rows, cols = s[0], s[1]
+            g = grad[r:r + rows, c:c + cols] if not isinstance(grad, Tensor) else \
+                narrow(narrow(grad, 0, r, rows), 1, c, cols)
+            if isinstance(grad, Tensor):
+                g = g.to(_dtype._BY_NP[dt]) if grad._data.dtype != dt else g
+                g = g.reshape(s[2])
+            else:
+                g = g.astype(dt, copy=False).reshape(s[2])
+            out.append(g)
+            r += rows
+            c += cols
+        return out
+
+
+def block_diag(*tensors):
+    """The tensors (0-, 1- or 2-D) placed along the diagonal of a 2-D tensor."""
+    shapes = []
+    for i, t in enumerate(tensors):
+        nd = t._data.ndim
+        if nd > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer "
+                               f"dimensions. Input {i} has {nd} dimensions")
+        s = t._data.shape
+        rc = (1, 1) if nd == 0 else (1, s[0]) if nd == 1 else s
+        shapes.append((rc[0], rc[1], s))
+    if tensors:
+        dt = tensors[0]._data.dtype
+        for t in tensors[1:]:
+            dt = promote_types(_dtype._BY_NP[dt], t.dtype).np
+    else:
+        return _make(np.zeros((1, 0), _dtype.get_default_dtype().np))
+    out = np.zeros((sum(s[0] for s in shapes), sum(s[1] for s in shapes)), dt)
+    r = c = 0
+    for t, s in zip(tensors, shapes):
+        out[r:r + s[0], c:c + s[1]] = t._data.reshape(s[0], s[1])
+        r += s[0]
+        c += s[1]
+    return record(BlockDiagBackward0, tensors, out,
+                  args=(shapes, [t._data.dtype for t in tensors]))
+
+
+_MESHGRID_WARNING = ("torch.meshgrid: in an upcoming release, it will be required to pass the "
+                     "indexing argument.")
+
+
+def meshgrid(*tensors, indexing=None):
+    """Coordinate grids from 1-D (or 0-D) tensors: 'ij' (matrix) or 'xy' (Cartesian) order."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn(_MESHGRID_WARNING, UserWarning, stacklevel=2)
+        indexing = "ij"
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    for t in tensors[1:]:
+        if t.dtype is not tensors[0].dtype:
+            raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    for t in tensors:
+        if t._data.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list "
+                               f"but got: {t}")
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but '
+                           f'received: {indexing}')
+    ts = list(tensors)
+    swap = indexing == "xy" and len(ts) >= 2
+    if swap:
+        ts[0], ts[1] = ts[1], ts[0]
+    shape = tuple(t._data.size for t in ts)
+    out = []
+    for i, t in enumerate(ts):
+        view_shape = [1] * len(ts)
+        view_shape[i] = -1
+        out.append(t.view(view_shape).expand(shape))
+    if swap:
+        out[0], out[1] = out[1], out[0]
+    return tuple(out)
+
+
+def cartesian_prod(*tensors):
+    """All combinations of the 1-D tensors' elements, as rows of a 2-D tensor."""
+    for t in tensors:
+        if t._data.ndim != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {shape_str(t._data.shape)}")
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([g.flatten() for g in grids], 1)
+
+
+def combinations(input, r=2, with_replacement=False):
+    """All r-length combinations of input's elements (a 1-D tensor), as rows."""
+    x = input._data
+    if x.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {shape_str(x.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return _make(np.empty((0,), x.dtype))
+    n = x.size
+    grids = meshgrid(*([input] * r), indexing="ij")
+    idx = np.indices((n,) * r)
+    mask = np.ones((n,) * r, bool)
+    for i in range(r - 1):
+        mask &= (idx[i] <= idx[i + 1]) if with_replacement else (idx[i] < idx[i + 1])
+    m = _make(mask)
+    return stack([_masked_select(g, m) for g in grids], 1)
+
+
+def vander(x, N=None, increasing=False):
+    """Columns x**0, x**1, ..., x**(N-1) (reversed unless increasing) of the 1-D x."""
+    a = x._data
+    if a.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    if N is None:
+        N = a.shape[0]
+    elif N < 0:
+        raise RuntimeError("N must be non-negative.")
+    dt = promote_types(x.dtype, _dtype.int64)
+    from .creation import zeros
+    from .reduction import cumprod
+    result = zeros((a.shape[0], N), dtype=dt)
+    if N > 0:
+        result[:, 0] = 1
+        if N > 1:
+            result[:, 1:] = x.unsqueeze(1)      # torch records this copy too
+            result[:, 1:] = cumprod(x.unsqueeze(1).expand(a.shape[0], N - 1).to(dt), 1)
+        if not increasing:
+            return flip(result, (1,))
+    return result
+
+
+# -- split_with_sizes, unsafe_split, unsafe_chunk, sum_to_size ------------------------------
+
+def split_with_sizes(input, split_sizes, dim=0):
+    return _split_with_sizes(input, _shape_arg((split_sizes,), "split_with_sizes",
+                                               "split_sizes"), dim)
+
+
+class UnsafeSplitBackward0(_ManyOutputs):
+    """self: split_backward(grads, split_size, dim, self.sym_sizes(), self.options())"""
+    __slots__ = ()
+
+    def backward(self, grads):
+        shape, dtype, dim, sizes = self.args
+        return (_concat(_filled(grads, _piece_shapes(shape, dim, sizes), dtype), dim),)
+
+
+class UnsafeSplitWithSizesBackward0(UnsafeSplitBackward0):
+    """self: split_with_sizes_backward(grads, split_sizes, dim, self.sym_sizes(),
+    self.options())"""
+    __slots__ = ()
+
+
+def _unsafe(pieces, NodeClass):
+    """split's pieces, no longer views (torch's unsafe_split: outputs that may be written in
+    place freely), under NodeClass."""
+    node = pieces[0].grad_fn if pieces else None
+    outs = [_make(p._data) for p in pieces]
+    for p, o in zip(pieces, outs):
+        o._vc = p._vc
+        o._base = None
+    if node is not None:
+        new = NodeClass(node.next_functions, (), node.args)
+        for i, o in enumerate(outs):
+            o._requires_grad = True
+            o.grad_fn = new
+            o._output_nr = i
+    return tuple(outs)
+
+
+def unsafe_split(input, split_size, dim=0):
+    return _unsafe(_split_size(input, _int(split_size, "unsafe_split", "split_size"), dim),
+                   UnsafeSplitBackward0)
+
+
+def unsafe_split_with_sizes(input, split_sizes, dim=0):
+    return _unsafe(split_with_sizes(input, split_sizes, dim), UnsafeSplitWithSizesBackward0)
+
+
+def unsafe_chunk(input, chunks, dim=0):
+    pieces = chunk(input, chunks, dim)
+    node = pieces[0].grad_fn if pieces else None
+    cls = UnsafeSplitWithSizesBackward0 if isinstance(node, SplitWithSizesBackward0) else \
+        UnsafeSplitBackward0
+    return _unsafe(pieces, cls)
+
+
+def sum_to_size(input, *size):
+    """input summed down to size (which input must be expandable to)."""
+    size = _shape_arg(size, "sum_to_size", "size")
+    x = input._data
+    ok = len(size) <= x.ndim and all(
+        s == 1 or s == n for s, n in zip(size[::-1], x.shape[::-1]))
+    if not ok:
+        raise RuntimeError(f"size {{{shape_str(size)}}} is not expandable to size "
+                           f"{{{shape_str(x.shape)}}}.")
+    if tuple(size) == x.shape:
+        return input
+    lead = x.ndim - len(size)
+    dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(size)
+                                      if s == 1 and x.shape[i + lead] != 1)
+    out = input.sum(dims, keepdim=True) if dims else input
+    return out.view(size) if lead else out
+
+
+# -- slice_scatter, select_scatter, diagonal_scatter --------------------------------------
+
+class SliceScatterBackward0(BroadcastingNode):
+    """self: slice_scatter_symint(grad, zeros_like(src), dim, start, end, step)
+    src: grad.slice_symint(dim, start, end, step)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        keep, index = self.args
+        gs = grad * keep if self.next_functions[0][0] is not None else None
+        gsrc = _take(grad, index) if self.next_functions[1][0] is not None else None
+        return gs, gsrc
+
+
+class SelectScatterBackward0(SliceScatterBackward0):
+    """self: select_scatter_symint(grad, zeros_like(src), dim, index)
+    src: grad.select_symint(dim, index)"""
+    __slots__ = ()
+
+
+class DiagonalScatterBackward0(BroadcastingNode):
+    """self: diagonal_scatter(grad, zeros_like(src), offset, dim1, dim2)
+    src: grad.diagonal(offset, dim1, dim2)"""
+    __slots__ = ()
+
+    def backward(self, grad):
+        keep, offset, d1, d2 = self.args
+        gs = grad * keep if self.next_functions[0][0] is not None else None
+        gsrc = None
+        if self.next_functions[1][0] is not None:
+            gsrc = _diagonal(grad, offset, d1, d2)
+            if not isinstance(gsrc, Tensor):
+                gsrc = np.array(gsrc)
+        return gs, gsrc
+
+
+def _scatter_into(input, src, region, NodeClass, args):
+    """A copy of input with src written at the NumPy view region(copy): the *_scatter ops."""
+    x = input._data
+    out = x.copy()
+    target = region(out)
+    if target.shape != src._data.shape:
+        return None, target.shape
+    target[...] = src._data         # cast to input's dtype, as torch's copy_ does
+    keep = np.ones(x.shape, x.dtype)
+    region(keep)[...] = 0
+    return record(NodeClass, (input, src), out, args=(keep,) + args), None
+
+
+def _scatter_shape_error(name, want, got):
+    return RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                        f"{shape_str(got)}, slice size = {shape_str(want)}")
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    """A copy of input with src written at input[start:end:step] along dim."""
+    x = input._data
+    d = wrap_dim(dim, x.ndim)
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    index = _index(d, slice(*slice(start, end, step).indices(x.shape[d])))
+    r, want = _scatter_into(input, src, lambda a: a[index], SliceScatterBackward0, (index,))
+    if r is None:
+        raise _scatter_shape_error("slice", want, src._data.shape)
+    return r
+
+
+def select_scatter(input, src, dim, index):
+    """A copy of input with src written at input.select(dim, index)."""
+    x = input._data
+    if x.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = wrap_dim(dim, x.ndim)
+    n = x.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{shape_str(x.shape)} at dimension {d}")
+    ix = _index(d, index % n) + (Ellipsis,)
+    r, want = _scatter_into(input, src, lambda a: a[ix], SelectScatterBackward0, (ix,))
+    if r is None:
+        raise _scatter_shape_error("select", want, src._data.shape)
+    return r
+
+
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    """A copy of input with src written at input.diagonal(offset, dim1, dim2)."""
+    x = input._data
+    d1, d2 = wrap_dim(dim1, x.ndim), wrap_dim(dim2, x.ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    r, want = _scatter_into(input, src, lambda a: _diag_view(a, offset, d1, d2),
+                            DiagonalScatterBackward0, (offset, d1, d2))
+    if r is None:
+        raise _scatter_shape_error("diagonal", want, src._data.shape)
+    return r
+
+
+# -- the *_copy forms: the view ops' values as fresh tensors, with "_copy" nodes ------------
+
+class ViewBackward0_copy(ViewBackward0):
+    """self: grad.reshape_symint(self.sym_sizes())"""
+    __slots__ = ()
+
+
+class PermuteBackward0_copy(PermuteBackward0):
+    """self: permute_backwards(grad, dims)"""
+    __slots__ = ()
+
+
+class TransposeBackward0_copy(TransposeBackward0):
+    """self: grad.transpose(dim0, dim1)"""
+    __slots__ = ()
+
+
+class TBackward0_copy(TBackward0):
+    """self: grad.t()"""
+    __slots__ = ()
+
+
+class ExpandBackward0_copy(ExpandBackward0):
+    """self: at::sum_to(grad, self.sym_sizes())"""
+    __slots__ = ()
+
+
+class SqueezeBackward0_copy(SqueezeBackward0):
+    """self: unsqueeze_to(grad, self.sym_sizes())"""
+    __slots__ = ()
+
+
+class SqueezeBackward1_copy(SqueezeBackward1):
+    """self: unsqueeze_to(grad, dim, self.sym_sizes())"""
+    __slots__ = ()
+
+
+class SqueezeBackward2_copy(SqueezeBackward2):
+    """self: unsqueeze_to(grad, dim, self.sym_sizes())"""
+    __slots__ = ()
+
+
+class UnsqueezeBackward0_copy(UnsqueezeBackward0):
+    """self: grad.squeeze(dim)"""
+    __slots__ = ()
+
+
+class SelectBackward0_copy(_SelectBackward0):
+    """self: select_backward_symint(grad, self.sym_sizes(), dim, index)"""
+    __slots__ = ()
+
+
+class SliceBackward0_copy(_IdxSliceBackward0):
+    """self: slice_backward_wrapper(grad, self.sym_sizes(), dim, start, end, step)"""
+    __slots__ = ()
+
+
+class NarrowCopyBackward0(SliceBackward0):
+    """self: slice_backward_wrapper(grad, self.sym_sizes(), dim, start, start + length, 1)"""
+    __slots__ = ()
+
+
+class DiagonalBackward0_copy(DiagonalBackward0):
+    """self: diagonal_backward_symint(grad, self.sym_sizes(), offset, dim1, dim2)"""
+    __slots__ = ()
+
+
+class UnbindBackward0_copy(UnbindBackward0):
+    """self: unbind_backward(grads, dim)"""
+    __slots__ = ()
+
+
+class SplitBackward0_copy(SplitBackward0):
+    """self: split_backward(grads, split_size, dim, self.sym_sizes(), self.options())"""
+    __slots__ = ()
+
+
+class SplitWithSizesBackward0_copy(SplitWithSizesBackward0):
+    """self: split_with_sizes_backward(grads, split_sizes, dim, self.sym_sizes(),
+    self.options())"""
+    __slots__ = ()
+
+
+class AliasBackward0_copy(_AliasBackward0):
+    """self: grad"""
+    __slots__ = ()
+
+
+class AsStridedBackward0_copy(AsStridedBackward0):
+    """self: as_strided_backward(grad, self_geometry, size, stride, storage_offset)"""
+    __slots__ = ()
+
+
+class UnfoldBackward0_copy(UnfoldBackward0):
+    """self: unfold_backward(grad, self.sym_sizes(), dimension, size, step)"""
+    __slots__ = ()
+
+
+def _copy_of(r, NodeClass):
+    """The view r as a fresh contiguous tensor whose node is NodeClass (r's node, renamed)."""
+    out = _make(r._data.copy())
+    fn = r.grad_fn
+    if fn is not None and _gm._enabled:
+        out._requires_grad = True
+        out.grad_fn = NodeClass(fn.next_functions, (), fn.args)
+    return out
+
+
+def _copies_of(pieces, NodeClass):
+    outs = [_make(p._data.copy()) for p in pieces]
+    fn = pieces[0].grad_fn if pieces else None
+    if fn is not None and _gm._enabled:
+        node = NodeClass(fn.next_functions, (), fn.args)
+        for i, o in enumerate(outs):
+            o._requires_grad = True
+            o.grad_fn = node
+            o._output_nr = i
+    return outs
+
+
+def view_copy(input, size):
+    if not isinstance(size, (tuple, list)):
+        from .._dtype import dtype as _dtype_cls
+        if isinstance(size, _dtype_cls):
+            raise NotImplementedError("view_copy(dtype) is not supported by ember")
+    r = view(input, size)
+    if not isinstance(r.grad_fn, (ViewBackward0, type(None))):
+        return _copy_of(r, type(r.grad_fn))
+    return _copy_of(r, ViewBackward0_copy)
+
+
+def permute_copy(input, dims):
+    return _copy_of(permute(input, dims), PermuteBackward0_copy)
+
+
+def transpose_copy(input, dim0, dim1):
+    return _copy_of(transpose(input, dim0, dim1), TransposeBackward0_copy)
+
+
+def t_copy(input):
+    return _copy_of(t(input), TBackward0_copy)
+
+
+def expand_copy(input, size, *, implicit=False):
+    return _copy_of(expand(input, size), ExpandBackward0_copy)
+
+
+def squeeze_copy(input, dim=None):
+    if dim is None:
+        node = SqueezeBackward0_copy
+    elif isinstance(dim, (tuple, list)):
+        node = SqueezeBackward2_copy
+    else:
+        node = SqueezeBackward1_copy
+    return _copy_of(squeeze(input, dim), node)
+
+
+def unsqueeze_copy(input, dim):
+    return _copy_of(unsqueeze(input, dim), UnsqueezeBackward0_copy)
+
+
+def select_copy(input, dim, index):
+    return _copy_of(_select_op(input, dim, index), SelectBackward0_copy)
+
+
+def slice_copy(input, dim=0, start=None, end=None, step=1):
+    x = input._data
+    if x.ndim == 0:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    d = wrap_dim(dim, x.ndim)
+    lo, hi, _ = slice(start, end, step).indices(x.shape[d])
+    return _copy_of(_slice_step(input, d, lo, max(hi, lo), step), SliceBackward0_copy)
+
+
+def diagonal_copy(input, offset=0, dim1=0, dim2=1):
+    return _copy_of(diagonal(input, offset, dim1, dim2), DiagonalBackward0_copy)
+
+
+def narrow_copy(input, dim, start, length):
+    return _copy_of(narrow(input, dim, start, length), NarrowCopyBackward0)
+
+
+def unbind_copy(input, dim=0):
+    return tuple(_copies_of(unbind(input, dim), UnbindBackward0_copy))
+
+
+def split_copy(input, split_size, dim=0):
+    return tuple(_copies_of(_split_size(input, _int(split_size, "split_copy", "split_size"),
+                                        dim), SplitBackward0_copy))
+
+
+def split_with_sizes_copy(input, split_sizes, dim=0):
+    return tuple(_copies_of(split_with_sizes(input, split_sizes, dim),
+                            SplitWithSizesBackward0_copy))
+
+
+def alias_copy(input):
+    from .indexing import _alias
+    return _copy_of(_alias(input), AliasBackward0_copy)
+
+
+class _DetachCopyNode(Node):
+    """detach_copy has no derivative in torch: its node is named NotImplemented."""
+    __slots__ = ()
+
+    def apply(self, grads):
+        raise RuntimeError("derivative for aten::detach_copy is not implemented")
+
+
+_DetachCopyNode.__name__ = "NotImplemented"
+_DetachCopyNode.__qualname__ = "NotImplemented"
+
+
+def detach_copy(input):
+    out = _make(input._data.copy())
+    if _gm._enabled and input._requires_grad:
+        out._requires_grad = True
+        out.grad_fn = _DetachCopyNode((), ())
+    return out
+
+
+def as_strided_copy(input, size, stride, storage_offset=None):
+    return _copy_of(as_strided(input, size, stride, storage_offset), AsStridedBackward0_copy)
+
+
+def unfold_copy(input, dimension, size, step):
+    return _copy_of(unfold(input, dimension, size, step), UnfoldBackward0_copy)
+
+
+Tensor.squeeze_ = squeeze_
+Tensor.unsqueeze_ = unsqueeze_
+Tensor.transpose_ = transpose_
+Tensor.swapaxes_ = swapaxes_
+Tensor.swapdims_ = swapdims_
+Tensor.t_ = t_
+Tensor.as_strided = as_strided
+Tensor.unfold = unfold
+Tensor.repeat_interleave = repeat_interleave
+Tensor.diagflat = diagflat
+Tensor.split_with_sizes = split_with_sizes
+Tensor.unsafe_split = unsafe_split
+Tensor.unsafe_split_with_sizes = unsafe_split_with_sizes
+Tensor.unsafe_chunk = unsafe_chunk
+Tensor.sum_to_size = sum_to_size
+Tensor.slice_scatter = slice_scatter
+Tensor.select_scatter = select_scatter
+Tensor.diagonal_scatter = diagonal_scatter
+Tensor.narrow_copy = narrow_copy
+
+__all__ += ["as_strided", "repeat_interleave", "diagflat", "block_diag", "meshgrid",
+            "cartesian_prod", "combinations", "vander", "split_with_sizes", "unsafe_split",
+            "unsafe_split_with_sizes", "unsafe_chunk", "slice_scatter", "select_scatter",
+            "diagonal_scatter", "view_copy", "permute_copy", "transpose_copy", "t_copy",
+            "expand_copy", "squeeze_copy", "unsqueeze_copy", "select_copy", "slice_copy",
+            "diagonal_copy", "narrow_copy", "unbind_copy", "split_copy",
+            "split_with_sizes_copy", "alias_copy", "detach_copy", "as_strided_copy",
+            "unfold_copy"]

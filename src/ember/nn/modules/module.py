@@ -26,7 +26,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ... import _dtype
-from ..._tensor import Tensor, _make, device as _device
+from ..._tensor import Tensor, _make, device as _device, require_cpu
 from ...autograd import _explain
 from ...autograd import grad_mode as _gm
 from ...autograd.function import Function
@@ -1537,7 +1537,7 @@ def _parse_to(args, kwargs):
             raise TypeError(f"to() received an invalid combination of arguments - got "
                             f"({type(a).__name__})")
     if device is not None and not isinstance(device, int):
-        _device(device)         # raises for anything but the CPU
+        require_cpu(device)     # raises for anything but the CPU, as torch's CPU build
     elif isinstance(device, int):
-        _device("cuda")
+        require_cpu("cuda")
     return device, dtype

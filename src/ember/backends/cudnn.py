@@ -1,0 +1,13 @@
+"""torch.backends.cudnn: its flags are accepted (and change nothing: there is no cuDNN)."""
+enabled = True
+benchmark = False
+deterministic = False
+allow_tf32 = True
+
+
+def is_available():
+    return False
+
+
+def version():
+    return None
