@@ -561,3 +561,29 @@ def test_gradcheck_passes_and_fails_like_torch():
 def test_gradgradcheck():
     x = ember.tensor([0.3, -0.2], dtype=ember.float64, requires_grad=True)
     assert ember.autograd.gradgradcheck(lambda v: v * v * v.exp(), (x,))
+
+
+def test_inplace_write_to_an_input_no_formula_needs():
+    """mul and div save an input only when the other input needs a gradient (torch's rule),
+    so writing it in place afterwards leaves backward working; writing a saved one fails."""
+    import torch as _torch
+    out = []
+    for lib in (_torch, ember):
+        w = lib.ones(3, requires_grad=True)
+        x = w * 1
+        y = x * 2
+        z = x * lib.ones(3)
+        q = x / lib.full((3,), 2.0)
+        x.add_(1)
+        (y.sum() + z.sum() + q.sum()).backward()
+        out.append(w.grad.tolist())
+    assert out[0] == out[1]
+
+    def saved_one_written(lib):
+        w = lib.ones(3, requires_grad=True)
+        c = lib.ones(3)
+        z = c * (w * 1)        # w's gradient needs c: c is saved
+        c.add_(1)
+        z.sum().backward()
+    from _oracle import check_error
+    check_error(saved_one_written)

@@ -301,8 +301,16 @@ def mul(input, other, *, out=None):
     except ValueError:
         _raise_broadcast(input, other)
         raise
-    t = binary(MulBackward0, input, other, r, saved=(input, other))
+    # each input is saved only when the other one needs its gradient, as torch does, so an
+    # in-place write to an input whose value no formula needs does not fail backward
+    t = binary(MulBackward0, input, other, r,
+               saved=(input if _needs_grad(other) else None,
+                      other if _needs_grad(input) else None))
     return t if out is None else _into(out, t, "mul")
+
+
+def _needs_grad(x):
+    return isinstance(x, Tensor) and x._requires_grad
 
 
 multiply = mul
@@ -372,7 +380,8 @@ def div(input, other, *, rounding_mode=None, out=None):
             else:
                 with np.errstate(divide="ignore", invalid="ignore"):
                     r = a / b
-            t = binary(DivBackward0, input, other, r, saved=(input, other))
+            t = binary(DivBackward0, input, other, r,
+                       saved=(input if _needs_grad(other) else None, other))
         else:
             if rounding_mode == "trunc":
                 r = _div_trunc(a, b, dt)
