@@ -144,9 +144,9 @@ HOOK_CHECKS = textwrap.dedent('''
     print(message(lambda: torch.fft.rfft))
     print(message(lambda: torch.cuda.synchronize()))
     print(message(lambda: __import__("torch.no_such_module")))
-    print(message(lambda: __import__("torch.distributions.normal")))
-    import torch.distributions.normal as normal
-    print(message(lambda: normal.Normal))
+    print(message(lambda: __import__("torch.ao.quantization")))
+    import torch.ao.quantization as normal
+    print(message(lambda: normal.QuantStub))
 ''')
 
 
@@ -163,8 +163,8 @@ def test_import_hook_resolves_and_names_missing_apis(tmp_path):
         "('AssertionError', False, 'Torch not compiled with CUDA enabled')",
         "('ModuleNotFoundError', False, \"No module named 'torch.no_such_module': "
         "torch.no_such_module is not supported by ember yet\")",
-        "None",                                  # importing torch.distributions.normal works
-        "('UnsupportedError', True, 'torch.distributions.normal.Normal is not supported by "
+        "None",                                  # importing torch.ao.quantization works
+        "('UnsupportedError', True, 'torch.ao.quantization.QuantStub is not supported by "
         "ember yet')",
     ]
 

@@ -54,3 +54,4 @@ from .amp import autocast  # noqa: E402,F401
 
 # -- settings, predicates, torch.compile and top-level aliases of functional ops (ember._misc) --
 from ._misc import *  # noqa: F401,F403,E402
+from . import distributions  # noqa: E402,F401
