@@ -587,3 +587,12 @@ def test_inplace_write_to_an_input_no_formula_needs():
         z.sum().backward()
     from _oracle import check_error
     check_error(saved_one_written)
+
+
+def test_complex_autograd_is_refused_not_wrong():
+    """ember's formulas are written for real inputs; a gradient reaching a complex leaf
+    raises instead of silently missing torch's conjugate convention."""
+    a = ember.tensor([1 + 2j, 3 - 1j], requires_grad=True)
+    assert repr(a) == "tensor([1.+2.j, 3.-1.j], requires_grad=True)"
+    with pytest.raises(NotImplementedError, match="complex tensors"):
+        (a * a).abs().sum().backward()

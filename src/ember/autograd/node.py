@@ -221,6 +221,11 @@ class AccumulateGrad(Node):
         from .._tensor import _make
         var = self.variable
         g = grads[0]
+        if var._data.dtype.kind == "c":
+            # the derivative formulas are written for real inputs: a complex gradient would
+            # silently miss torch's conjugate convention
+            raise NotImplementedError("ember does not support autograd for complex tensors yet "
+                                      "(a gradient reached a complex leaf)")
         if isinstance(g, np.ndarray) or np.isscalar(g):
             old = var._grad
             if old is None:
