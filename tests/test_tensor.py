@@ -193,3 +193,20 @@ def test_namespace_linalg_vector_norm_and_printoptions():
     finally:
         torch.set_printoptions(profile="default")
         ember.set_printoptions(profile="default")
+
+
+def test_malloc_thresholds_set_at_import_and_can_be_switched_off():
+    """ember raises glibc's mmap/trim thresholds at import (large temporaries reuse heap
+    pages instead of faulting in fresh ones); EMBER_MALLOPT=0 leaves glibc's defaults."""
+    import os
+    import subprocess
+    import sys
+    code = "import ember; print(ember._malloc.configured)"
+    on = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                        env=dict(os.environ, EMBER_MALLOPT="1"), check=True).stdout.strip()
+    off = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=dict(os.environ, EMBER_MALLOPT="0"), check=True).stdout.strip()
+    import platform
+    expected_on = "True" if sys.platform.startswith("linux") and \
+        platform.libc_ver()[0] == "glibc" else "False"
+    assert (on, off) == (expected_on, "False")

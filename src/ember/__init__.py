@@ -3,6 +3,7 @@
 ``import ember as torch`` — this namespace mirrors ``torch``: dtypes, creation functions,
 ops, grad mode, and the submodules nn, optim, autograd, utils.
 """
+from . import _malloc  # noqa: F401  (glibc thresholds for large temporaries; see the module)
 from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, float16,
                      float32, float64, complex64, complex128, get_default_dtype,
                      set_default_dtype, promote_types, result_type, finfo, iinfo)
