@@ -240,8 +240,16 @@ def test_new_error(fn):
 
 
 def test_new_same_dtype_tensor():
-    y = ember.tensor([1.0, 2.0], requires_grad=True)
-    assert y.new(y).requires_grad
+    """x.new(y) of x's dtype: a view of y (AliasBackward0), not y itself."""
+    out = []
+    for lib in (torch, ember):
+        y = lib.tensor([1.0, 2.0], requires_grad=True)
+        a = y.new(y)
+        z = lib.ones(2)
+        b = z.new(z)
+        b.add_(1)
+        out.append((a is y, a.requires_grad, type(a.grad_fn).__name__, z.tolist(), z._version))
+    assert out[0] == out[1]
 
 
 @pytest.mark.parametrize("dt, f", [

@@ -733,7 +733,8 @@ def _new(self, *args, **kwargs):
         if other.dtype is not dt:
             raise TypeError(f"expected TensorOptions({_options(dt)}) "
                             f"(got TensorOptions({_options(other.dtype)}))")
-        return other
+        from .ops.indexing import _alias
+        return _alias(other)              # a view of other (AliasBackward0), as torch's
     from .ops.creation import _legacy_constructor, tensor
     t = _legacy_constructor(*args)        # torch's checks and shapes, in the default dtype
     if t.dtype is dt:
