@@ -6,6 +6,20 @@ import torch
 import ember
 from _oracle import TOL, assert_same, check_double_backward, check_error, check_op
 
+torch.set_num_threads(1)
+
+
+@pytest.fixture(autouse=True)
+def _validation_on():
+    """Argument validation on in both libraries: importing torch._dynamo (torch.compile, in
+    another test file of the same worker) turns torch's default off for the process."""
+    saved = torch.distributions.Distribution._validate_args
+    torch.distributions.Distribution.set_default_validate_args(True)
+    ember.distributions.Distribution.set_default_validate_args(True)
+    yield
+    torch.distributions.Distribution.set_default_validate_args(saved)
+
+
 F32 = np.float32
 F64 = np.float64
 

@@ -308,3 +308,9 @@ def _c10(t):
 
 __all__ += ["pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle",
             "pdist", "multi_margin_loss", "multilabel_margin_loss"]
+
+
+# -- spatial sampling: affine_grid, grid_sample (ember.ops.sampling) -------------------------
+from ..ops.sampling import affine_grid, grid_sample  # noqa: E402
+
+__all__ += ["affine_grid", "grid_sample"]
