@@ -9,3 +9,4 @@ __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grads_with_norm_", "clip_g
 from .weight_norm import weight_norm, remove_weight_norm  # noqa: E402
 from .spectral_norm import spectral_norm, remove_spectral_norm  # noqa: E402
 __all__ += ["weight_norm", "remove_weight_norm", "spectral_norm", "remove_spectral_norm"]
+from . import parametrize, parametrizations, prune  # noqa
