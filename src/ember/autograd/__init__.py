@@ -17,3 +17,4 @@ from . import anomaly_mode, graph  # noqa: E402,F401
 
 __all__ += ["detect_anomaly", "set_detect_anomaly", "set_warn_missing_zero_grad",
             "set_warn_growing_graph"]
+from . import functional  # noqa: E402,F401

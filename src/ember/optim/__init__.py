@@ -13,3 +13,4 @@ from .sgd import SGD
 
 __all__ = ["Adadelta", "Adagrad", "Adam", "Adamax", "AdamW", "lr_scheduler", "NAdam",
            "Optimizer", "RAdam", "RMSprop", "SGD"]
+from . import swa_utils  # noqa: E402,F401
