@@ -56,3 +56,7 @@ from .amp import autocast  # noqa: E402,F401
 # -- settings, predicates, torch.compile and top-level aliases of functional ops (ember._misc) --
 from ._misc import *  # noqa: F401,F403,E402
 from . import distributions  # noqa: E402,F401
+
+# -- torch.func (ember.func) and the torch.vmap alias --
+from . import func  # noqa: E402,F401
+from .func import vmap  # noqa: E402,F401
