@@ -131,7 +131,7 @@ HOOK_CHECKS = textwrap.dedent('''
     assert torch.backends.mps.is_available() is False
     torch.backends.cudnn.benchmark = True
     assert torch.device("cuda" if torch.cuda.is_available() else "cpu").type == "cpu"
-    assert not hasattr(torch, "vmap") and getattr(torch.nn, "NoSuchLayer", None) is None
+    assert not hasattr(torch, "stft") and getattr(torch.nn, "NoSuchLayer", None) is None
 
     def message(fn):
         try:
@@ -139,7 +139,7 @@ HOOK_CHECKS = textwrap.dedent('''
         except Exception as e:
             return type(e).__name__, isinstance(e, NotImplementedError), str(e)
     print(message(lambda: torch.fft.rfft))
-    print(message(lambda: torch.vmap))
+    print(message(lambda: torch.stft))
     print(message(lambda: torch.nn.NoSuchLayer))
     print(message(lambda: torch.fft.rfft))
     print(message(lambda: torch.cuda.synchronize()))
@@ -156,7 +156,7 @@ def test_import_hook_resolves_and_names_missing_apis(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == [
         "('UnsupportedError', True, 'torch.fft.rfft is not supported by ember yet')",
-        "('_UnsupportedAttributeError', True, 'torch.vmap is not supported by ember yet')",
+        "('_UnsupportedAttributeError', True, 'torch.stft is not supported by ember yet')",
         "('_UnsupportedAttributeError', True, 'torch.nn.NoSuchLayer is not supported by ember "
         "yet')",
         "('UnsupportedError', True, 'torch.fft.rfft is not supported by ember yet')",
