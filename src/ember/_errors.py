@@ -19,8 +19,11 @@ def wrap_dims(dims, ndim):
     """A tuple of wrapped dims; torch's error when one repeats."""
     out = tuple(wrap_dim(d, ndim) for d in dims)
     if len(set(out)) != len(out):
-        d = next(d for d in out if out.count(d) > 1)
-        raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        seen = set()
+        for d in out:           # torch names the first dim seen a second time
+            if d in seen:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+            seen.add(d)
     return out
 
 

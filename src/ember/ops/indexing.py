@@ -350,6 +350,8 @@ def _advanced(shape, tensors):
         for k, (d, a, _) in enumerate(compact):
             v = int(np.broadcast_to(a, bshape).reshape(-1)[first])
             n = shape[d]
+            if n == 0:
+                raise IndexError("index is out of bounds for dimension with size 0")
             if not -n <= v < n:
                 raise IndexError(f"index {v} is out of bounds for dimension {k} with size {n}")
     index = [slice(None)] * (compact[-1][0] + 1)
@@ -425,18 +427,17 @@ def _getitem(self, index):
     """x[index]: views for ints, slices, None and ..., a copy for tensor/list/mask indices."""
     if _is_int(index):
         x = self._data
-        if x.ndim == 0:
+        if x.ndim == 0 and int(index) == 0:
             raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                              "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
-        n = x.shape[0]
+        n = x.shape[0] if x.ndim else 0
         i = int(index)
         if not -n <= i < n:
             raise IndexError(f"index {i} is out of bounds for dimension 0 with size {n}")
         return _select(self, 0, i + n if i < 0 else i)
     if type(index) is slice:
         if self._data.ndim == 0:
-            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
         start, stop, step = _slice_bounds(index, self._data.shape[0])
         return _slice(self, 0, start, stop, step)
     if index is None:
@@ -542,6 +543,15 @@ def _setitem(self, index, value):
         elif index is Ellipsis:
             steps, tensors = [], {}
         else:
+            if self._data.ndim == 0:        # torch's single-index errors on a 0-d tensor
+                if type(index) is slice:
+                    raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+                if int(index) == 0:
+                    raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in "
+                                     "Python or `tensor.item<T>()` in C++ to convert a 0-dim "
+                                     "tensor to a number")
+                raise IndexError(f"index {int(index)} is out of bounds for dimension 0 with "
+                                 "size 0")
             steps, tensors = _parse(self._data.shape, (index,))
     else:
         steps, tensors = _parse(self._data.shape, _as_tuple(index))
@@ -566,6 +576,11 @@ def _write(self, steps, tensors, v, accumulate, index_put, history=None):
                 raise RuntimeError(f"shape mismatch: value tensor of shape {shape_str(vshape)} "
                                    "cannot be broadcast to indexing result of shape "
                                    f"{shape_str(region)}")
+        if (vd.dtype != self._data.dtype and not index_put and vd.size == 1
+                and len(tensors) == 1 and next(iter(tensors.values())).dtype.kind in "bu"):
+            # x[mask] = one value is torch's masked_fill_ fast path, which casts the value
+            v = v.to(self.dtype)
+            vd = v._data
         if vd.dtype != self._data.dtype:
             raise RuntimeError(f"Index put requires the source and destination dtypes match, "
                                f"got {_type_name(self)} for the destination and "
@@ -919,6 +934,8 @@ def index_select(input, dim, index):
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got "
                            f"{ix.size} value(s)")
     xs = _at_least_1d(x.shape)
+    if ix.size and xs[dim] == 0 and x.ndim > 1:
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
     if ix.size and (ix.min() < 0 or ix.max() >= xs[dim]):
         raise IndexError("index out of range in self")
     idx = _dim_slices(dim, ix)
@@ -966,14 +983,22 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
                            f"specified dimension. Got self.shape = {shape_str(x.shape)} "
                            f"source.shape = {shape_str(s.shape)}")
     ix = ix.reshape(-1).copy()          # saved for backward: not the caller's buffer
+    if ix.size != ss[dim] and x.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if ix.size != ss[dim]:
         raise RuntimeError(f"index_add_(): Number of indices ({ix.size}) should be equal to "
                            f"source.size(dim): ({ss[dim]}), for dim: {dim}")
-    _check_bounds(ix, xs[dim], dim)
+    if x.size == 0:
+        pass                            # torch returns before checking an empty self's indices
+    elif (alpha != 1 or x.ndim <= 1) and ix.size and (ix.min() < 0 or ix.max() >= xs[dim]):
+        raise IndexError("index out of range in self")     # torch's 1-d / alpha != 1 kernel
+    else:
+        _check_bounds(ix, xs[dim], dim)
     flat = x.ndim == 0
     idx = _dim_slices(dim, ix)
     res = x.reshape(xs).copy()
-    np.add.at(res, idx, (s * alpha if alpha != 1 else s).reshape(ss))
+    if res.size:
+        np.add.at(res, idx, (s * alpha if alpha != 1 else s).reshape(ss))
     return record(IndexAddBackward0, (input, source), res.reshape(x.shape),
                   args=(idx, alpha, flat))
 
@@ -1248,6 +1273,8 @@ def take(input, index):
         raise RuntimeError(f"take(): Expected a long tensor for index, but got "
                            f"{_type_name(index)}")
     n = x.size
+    if n == 0 and ix.size:
+        raise IndexError("take(): tried to take from an empty tensor")
     if ix.size and (ix.min() < -n or ix.max() >= n):
         flat = ix.reshape(-1)
         v = int(flat[np.argmax((flat < -n) | (flat >= n))])
@@ -1272,6 +1299,8 @@ def take_along_dim(input, indices, dim=None, *, out=None):
                            f"number of dimensions, but got {x.ndim} dimensions for input, and "
                            f"{ix.ndim} dimensions for indices")
     dim = wrap_dim(dim, x.ndim)
+    if x.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     xs = list(x.shape)
     xs[dim] = ix.shape[dim]
     ishape = broadcast_shapes(tuple(xs), ix.shape)
@@ -1419,6 +1448,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     n = x.shape[dim] if x.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
+    if x.dtype == np.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     if x.ndim == 0:
         return _select_along(input, TopkBackward0, None, 0, (), "topk")
     order = np.take(_argsort(x, dim, largest), np.arange(k), axis=dim)
@@ -1437,6 +1468,8 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
         raise IndexError(f"kthvalue(): Expected reduction dim {dim} to have non-zero size.")
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+    if x.dtype == np.bool_ and x.ndim:
+        raise NotImplementedError('"kthvalue_cpu" not implemented for \'Bool\'')
     if x.ndim == 0:
         return _select_along(input, KthvalueBackward0, None, 0, (), "kthvalue")
     order = np.take(_argsort(x, dim, False), [k - 1], axis=dim)

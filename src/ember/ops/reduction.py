@@ -18,6 +18,7 @@ from .._tensor import Tensor, _make
 from .._dtype import get_default_dtype, _BY_NP
 from ._base import Node, OUTPUT, unary, record_multi, expand, array_of, inplace
 from ._return_types import return_type
+from ..autograd import grad_mode as _gm
 
 __all__ = ["sum", "mean", "nansum", "nanmean", "prod", "max", "min", "amax", "amin",
            "argmax", "argmin", "var", "std", "var_mean", "std_mean", "norm", "logsumexp",
@@ -79,14 +80,21 @@ def _legacy_name(dt):
 def _acc_input(x, dtype):
     """The array a sum/prod/cumsum accumulates: cast to dtype=, else ints and bools to int64
     (float16 accumulates in float32 as torch's kernels do)."""
-    if dtype is not None:
-        return x.astype(dtype.np, copy=False), None
+    if dtype is not None:       # NumPy sums small ints in int64: cast the result back
+        return x.astype(dtype.np, copy=False), (dtype.np if dtype.np.kind in "biu" else None)
     k = x.dtype.kind
     if k in "biu":
         return x.astype(np.int64, copy=False), None
     if x.dtype == np.float16:
         return x.astype(np.float32), np.float16
     return x, None
+
+
+def _check_grad_dtype(input, dtype):
+    """torch's set_history refusal: a differentiable reduction asked for a non-float dtype."""
+    if (dtype is not None and input._requires_grad and _gm._enabled
+            and not (dtype.is_floating_point or dtype.is_complex)):
+        raise RuntimeError(f"Autograd not support dtype: {_legacy_name(dtype)}")
 
 
 def _flag(dt, x):
@@ -127,6 +135,7 @@ def sum(input, dim=_FULL, keepdim=False, *, dtype=None):
     out = xs.sum(axis=dims, keepdims=keepdim)
     if back is not None:
         out = np.asarray(out).astype(back)
+    _check_grad_dtype(input, dtype)
     if full:
         return unary(SumBackward0, input, out, args=(x.shape, _flag(dtype, x)))
     return unary(SumBackward1, input, out, args=(x.shape, dims, keepdim, _flag(dtype, x)))
@@ -154,6 +163,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
         out = xs.sum(axis=dims, keepdims=keepdim)
     if back is not None:
         out = np.asarray(out).astype(back)
+    _check_grad_dtype(input, dtype)
     keep = None
     if input._requires_grad:
         keep = _mask(~np.isnan(x), x.dtype)
@@ -257,8 +267,13 @@ def _prod_backward(grad, x, result, d):
     """prod_backward: grad * result / self when self has no zeros, else grad times the product
     of the other elements (grad and result already have the reduced dim restored)."""
     xa = array_of(x)
-    if not (xa == 0).any():
+    zeros = np.count_nonzero(xa == 0)
+    if not zeros:
         return grad * (result / x)
+    if d is None and zeros > 1 and not isinstance(grad, Tensor):
+        # torch: zeros_like(input) when grad mode is off (not under create_graph), even
+        # beside NaNs
+        return np.zeros(xa.shape, grad.dtype)
     if isinstance(grad, Tensor):
         if d is None:
             return grad * _exclusive_prod_t(x.reshape(-1), 0).reshape(tuple(xa.shape))
@@ -301,6 +316,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
         raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
     x = input._data
     xs, back = _acc_input(x, dtype)
+    _check_grad_dtype(input, dtype)
     if dim is None:
         out = xs.prod()
         if back is not None:
@@ -470,6 +486,8 @@ def _median_k(n, nans, skip_nan):
 
 def _median(name, input, dim, keepdim, skip_nan, FullNode, DimNode, result_type):
     x = input._data
+    if dim is not None:
+        wrap_dim(dim, x.ndim)
     if x.dtype == np.bool_:
         kernel = "median_cpu" if dim is None else "median_out"
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
@@ -520,10 +538,12 @@ def mode(input, dim=-1, keepdim=False):
     moved = np.moveaxis(x, d, -1)
     rows = moved.reshape(-1, moved.shape[-1])
     index = np.empty(rows.shape[0], np.int64)
+    isf = x.dtype.kind == "f"
     for r, row in enumerate(rows):
-        uniq, counts = np.unique(row, return_counts=True)
+        uniq, counts = np.unique(row, return_counts=True, equal_nan=False)
         value = uniq[np.argmax(counts)]
-        index[r] = np.flatnonzero(row == value)[-1]
+        index[r] = np.flatnonzero((row == value) | (np.isnan(row) & np.isnan(value))
+                                  if isf else row == value)[-1]
     index = np.moveaxis(index.reshape(moved.shape[:-1] + (1,)), -1, d)
     return _select(ModeBackward0, return_type("mode"), input, d, keepdim, index)
 
@@ -560,7 +580,6 @@ class AminBackward0(_AmaxAmin):
 def _amax_amin(name, input, dim, keepdim, NodeClass):
     x = input._data
     full = dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0)
-    dims = _dims(dim, x.ndim)
     if x.size == 0:
         if full:
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
@@ -569,6 +588,7 @@ def _amax_amin(name, input, dim, keepdim, NodeClass):
         for dd in (dim if isinstance(dim, (list, tuple)) else (dim,)):
             if x.shape[wrap_dim(dd, x.ndim)] == 0:
                 raise IndexError(f"{name}(): Expected reduction dim {dd} to have non-zero size.")
+    dims = _dims(dim, x.ndim)
     out = x.max(axis=dims, keepdims=keepdim) if name == "amax" else \
         x.min(axis=dims, keepdims=keepdim)
     return unary(NodeClass, input, out, saved=(input, OUTPUT), args=(dims, keepdim))
@@ -920,6 +940,10 @@ def logsumexp(input, dim, keepdim=False):
     """log(sum(exp(input), dim)), computed stably (the max is taken out first)."""
     x = input._data
     dims = _dims(dim, x.ndim)
+    if isinstance(dim, (tuple, list)) and not dim and x.size and not keepdim:
+        # torch reduces every dim into a keepdim-shaped buffer, then fails to copy it out
+        raise RuntimeError("output with shape [] doesn't match the broadcast shape "
+                           f"[{', '.join(['1'] * x.ndim)}]")
     if x.dtype.kind not in "fc":
         x = x.astype(get_default_dtype().np)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -969,6 +993,8 @@ def _cumulate(fn, xs, d):
         return xs.copy()
     if xs.dtype == np.float16:      # accumulate in float32, round each output
         return fn(xs, axis=d, dtype=np.float32).astype(np.float16)
+    if xs.dtype.kind in "bu" or xs.dtype.itemsize < 8 and xs.dtype.kind == "i":
+        return fn(xs, axis=d).astype(xs.dtype)     # NumPy widens small ints
     return fn(xs, axis=d)
 
 
@@ -976,6 +1002,7 @@ def cumsum(input, dim, *, dtype=None):
     """Cumulative sum along dim."""
     x, xs, d = _cum_input(input, dim, dtype)
     out = _cumulate(np.cumsum, xs, d)
+    _check_grad_dtype(input, dtype)
     return unary(CumsumBackward0, input, out, args=(d, x.shape, _flag(dtype, x)))
 
 
@@ -1034,6 +1061,7 @@ def cumprod(input, dim, *, dtype=None):
     """Cumulative product along dim."""
     x, xs, d = _cum_input(input, dim, dtype)
     out = _cumulate(np.cumprod, xs, d)
+    _check_grad_dtype(input, dtype)
     return unary(CumprodBackward0, input, out, saved=(input, OUTPUT),
                  args=(d, _flag(dtype, x)))
 
@@ -1042,7 +1070,10 @@ def cumprod(input, dim, *, dtype=None):
 
 def _logical(input, dim, keepdim, fn):
     x = input._data
-    out = fn(x, axis=_dims(dim, x.ndim), keepdims=keepdim)
+    if isinstance(dim, (tuple, list)) and len(dim) == 0:     # all/any over no dim: elementwise
+        out = fn(x[..., None], axis=-1) if x.ndim else np.asarray(fn(x))
+    else:
+        out = fn(x, axis=_dims(dim, x.ndim), keepdims=keepdim)
     # torch keeps uint8 for uint8 inputs, bool for everything else
     return _make(np.asarray(out, np.uint8 if x.dtype == np.uint8 else np.bool_))
 
@@ -1184,6 +1215,8 @@ class CumminBackward0(_CumMaxMin):
 
 def _cummaxmin(name, input, dim, NodeClass, better):
     x = input._data
+    if x.ndim == 0 and dim not in (-1, 0):
+        raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
     d = wrap_dim(dim, x.ndim)
     if x.ndim == 0 or x.size == 0:
         values, indices = x.copy(), np.zeros(x.shape, np.int64)

@@ -277,7 +277,7 @@ def unflatten(input, dim, sizes):
     except RuntimeError as err:
         if "is invalid for input of size" in str(err):
             raise RuntimeError(f"unflatten: Provided sizes {shape_str(sizes)} don't multiply "
-                               f"up to the size of dim {dim} ({x.shape[d]}) in the input "
+                               f"up to the size of dim {d} ({x.shape[d]}) in the input "
                                "tensor") from None
         raise RuntimeError(f"unflatten got an unexpected error:\n{err}") from None
     return view(input, x.shape[:d] + sizes + x.shape[d + 1:])
