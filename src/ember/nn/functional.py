@@ -314,3 +314,10 @@ __all__ += ["pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "native_chann
 from ..ops.sampling import affine_grid, grid_sample  # noqa: E402
 
 __all__ += ["affine_grid", "grid_sample"]
+
+
+# == s7_nn_more: 3-d pooling (ember.ops.pool3d) ==============================================
+from ..ops.pool3d import *  # noqa: F401,F403,E402
+from ..ops import pool3d as _pool3d  # noqa: E402
+
+__all__ += list(_pool3d.__all__)

@@ -79,5 +79,79 @@ def _rebuild_buffer(data, requires_grad, persistent):
 
 
 def is_lazy(param):
-    """Whether param is an uninitialised parameter of a lazy module (ember has none)."""
-    return False
+    """Whether param is an UninitializedParameter or UninitializedBuffer."""
+    return isinstance(param, UninitializedTensorMixin)
+
+
+# == s7_nn_more: UninitializedParameter / UninitializedBuffer (lazy modules) =================
+
+class UninitializedTensorMixin:
+    """A parameter or buffer whose shape is not known yet: lazy modules materialize it on
+    their first forward.  (torch also refuses every op but a few on it, through
+    __torch_function__; ember's ops read the data directly, so they see an empty tensor.)"""
+
+    def materialize(self, shape, device=None, dtype=None):
+        """Become a cls_to_become (Parameter, or a buffer) of the given shape, with this one's
+        dtype (or dtype), its contents uninitialised, as torch.empty."""
+        if dtype is None:
+            dtype = self.dtype
+        self._data = empty(shape, dtype=dtype)._data
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError(
+            "Can't access the shape of an uninitialized parameter or buffer. "
+            "This error usually happens in `load_state_dict` when trying to load "
+            "an uninitialized parameter into an initialized one. "
+            "Call `forward` to initialize the parameters before accessing their attributes.")
+
+    def share_memory_(self):
+        raise RuntimeError(
+            "Can't share memory on an uninitialized parameter or buffer. "
+            "Call `forward` to initialize the parameters before calling "
+            "`module.share_memory()`.")
+
+    def __repr__(self):
+        return f"<{self.__class__.__name__}>"
+
+    def __reduce_ex__(self, proto):
+        return (self.__class__, (self.requires_grad,))
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A Parameter whose shape is still unknown; materialize() makes it a Parameter."""
+
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        return Parameter.__new__(cls, empty(0, device=device, dtype=dtype), requires_grad)
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        result = type(self)(self.requires_grad, None, self.dtype)
+        memo[id(self)] = result
+        return result
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Buffer):
+    """A buffer whose shape is still unknown; materialize() makes it a buffer tensor (torch's
+    becomes a plain Tensor; ember's a Buffer, a Tensor subclass that keeps ``persistent``)."""
+
+    cls_to_become = Buffer
+
+    def __new__(cls, requires_grad=False, device=None, dtype=None, persistent=True):
+        t = Buffer.__new__(cls, empty(0, device=device, dtype=dtype), persistent=persistent)
+        t._requires_grad = bool(requires_grad)
+        return t
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        result = type(self)(self.requires_grad, None, self.dtype, self.persistent)
+        memo[id(self)] = result
+        return result
+
+
+__all__ += ["UninitializedParameter", "UninitializedBuffer", "UninitializedTensorMixin"]

@@ -14,3 +14,8 @@ from .transformer import *  # noqa: F401,F403
 from .flatten import *  # noqa: F401,F403
 from .padding import *  # noqa: F401,F403
 from .pixelshuffle import *  # noqa: F401,F403
+
+# == s7_nn_more: distance modules, 3-d pooling, lazy modules and more ========================
+from .more import *  # noqa: F401,F403,E402
+from .lazy import *  # noqa: F401,F403,E402
+from .adaptive import *  # noqa: F401,F403,E402

@@ -2,3 +2,8 @@
 from .distributed import DistributedDataParallel
 
 __all__ = ["DistributedDataParallel"]
+
+# == s7_nn_more: DataParallel (CPU-only behaviour) ============================================
+from .data_parallel import DataParallel, data_parallel  # noqa: E402
+
+__all__ += ["DataParallel", "data_parallel"]
