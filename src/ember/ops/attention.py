@@ -233,7 +233,18 @@ def _repeat_interleave_heads(t, rep):
 
 def _bool_to_additive(mask, dtype):
     """convert_boolean_attn_mask: True (take part) -> 0, False -> -inf, in dtype."""
+    if np.dtype(dtype).kind in "biu":
+        raise RuntimeError(f"value cannot be converted to type {np.dtype(dtype).name}_t without "
+                           "overflow")
     return _make(np.where(mask._data, 0.0, -np.inf).astype(dtype))
+
+
+def _scale(t, factor):
+    """t * factor (mul.Scalar): an integer tensor promotes to the default float dtype, as in
+    torch (ember's float fast path keeps float dtypes and records MulBackward1)."""
+    if t._data.dtype.kind in "biu":
+        return t * factor
+    return _mul_scalar(t, factor)
 
 
 def _math(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa):
@@ -249,7 +260,7 @@ def _math(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
     s = (abs(scale) if negative else scale) if scale is not None else \
         1.0 / math.sqrt(query._data.shape[-1])
     factor = math.sqrt(s)
-    q = _mul_scalar(query, 0.0 - factor if negative else factor)
+    q = _scale(query, 0.0 - factor if negative else factor)
     if is_causal:
         if mask is not None:
             raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be "
@@ -263,7 +274,7 @@ def _math(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
                                "heads in ")
         key = _repeat_interleave_heads(key, qh // kh)
         value = _repeat_interleave_heads(value, qh // vh)
-    attn = matmul(q, _mul_scalar(key.transpose(-2, -1), factor))
+    attn = matmul(q, _scale(key.transpose(-2, -1), factor))
     if mask is not None:
         # attn.add_(mask): the mask broadcasts into attn's shape, never beyond it
         shape = tuple(attn._data.shape)

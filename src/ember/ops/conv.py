@@ -475,8 +475,10 @@ def _check_shape_forward(xs, ws, bias, s, p, d, transposed, op, groups):
 _AXES = {1: ("width",), 2: ("height", "width"), 3: ("depth", "height", "width")}
 
 
-def _check_transposed(xs, ws, s, p, d, op):
-    """slow_conv_transpose shape checks (1-d runs as 2-d with a unit height, as in torch)."""
+def _check_transposed(xs, ws, s, p, d, op, mkldnn=False):
+    """slow_conv_transpose shape checks (1-d runs as 2-d with a unit height, as in torch).
+    oneDNN (mkldnn) checks no output size: an empty output is computed, a negative one fails
+    to build its memory descriptor."""
     nd = len(xs) - 2
     I, K = list(xs[2:]), list(ws[2:])
     s, p, d, op = list(s), list(p), list(d), list(op)
@@ -490,18 +492,68 @@ def _check_transposed(xs, ws, s, p, d, op):
         raise RuntimeError("output padding must be smaller than either stride or dilation, but "
                            "got " + " ".join(parts))
     out = [(I[i] - 1) * s[i] - 2 * p[i] + d[i] * (K[i] - 1) + op[i] + 1 for i in range(len(I))]
+    if mkldnn:
+        if any(o < 0 for o in out):
+            raise RuntimeError("could not construct a memory descriptor using a format tag")
+        return
     if any(o < 1 for o in out):
         raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, I))}). "
                            f"Calculated output size per channel: "
                            f"({' x '.join(map(str, out))}). Output size is too small")
 
 
-def _check_types(input, weight, bias):
+def _use_mkldnn(input, ws, s, d, groups, transposed, op):
+    """ConvParams::use_mkldnn on the CPU: which backend torch runs (its errors differ).
+
+    Only float32 goes to oneDNN, 1-d convolution as 2-d of height 1, and small single-batch
+    ungrouped problems stay on the native kernels."""
+    if input.dtype.name != "float32":
+        return False
+    xs = input._data.shape
+    K = list(ws[2:])
+    S = list(xs[2:])
+    if len(K) == 1:
+        K, S, s, d, op = [1] + K, [1] + S, [1] + list(s), [1] + list(d), [0] + list(op)
+    if transposed and any(op[i] >= s[i] for i in range(len(K))):
+        return False
+    # torch also picks oneDNN for a 1x1 kernel when it runs multi-threaded; ember takes the
+    # thread count set with set_num_threads, and one thread (the differential tests'
+    # torch.set_num_threads(1)) when none was set
+    from .. import _misc
+    N = xs[0]
+    first = (any(v != 1 for v in s) or any(v != 1 for v in d) or N >= 16 or K[-1] != 1 or
+             K[-2] != 1 or (_misc._threads or 1) > 1)
+    return first and (groups > 1 or (K[-1] > 3 and K[-2] > 3) or N > 1 or
+                      N * xs[1] * S[0] * S[1] > 20480)
+
+
+def _check_dilation(d, K, transposed, mkldnn):
+    """A zero dilation: oneDNN's error, or the native kernels' shape check (1-d as 2-d).
+    oneDNN's deconvolution takes a zero dilation along a kernel dim of size 1 (where it
+    changes nothing) while every longer kernel dim is undilated."""
+    if mkldnn:
+        if transposed and len(d) < 3:
+            if all(v == 1 or k == 1 for v, k in zip(d, K)):
+                return
+            raise RuntimeError("could not create a primitive descriptor for the deconvolution "
+                               "forward propagation primitive. Run workload with environment "
+                               "variable ONEDNN_VERBOSE=all to get additional diagnostic "
+                               "information.")
+        if not transposed:
+            raise RuntimeError("non-positive dilation is not supported")
+    d = [1] + list(d) if len(d) == 1 else list(d)
+    if transposed:
+        parts = [f"dilation_{n}: {v}" for n, v in zip(_AXES[len(d)], d)]
+        raise RuntimeError("dilation should be greater than zero, but got " + ", ".join(parts))
+    raise RuntimeError(f"dilation should be greater than zero, but got {d}")
+
+
+def _check_types(input, weight, bias, mkldnn=True):
     xd, wd = input.dtype, weight.dtype
     bd = None if bias is None else bias.dtype
     if xd is wd and (bd is None or bd is xd):
         return
-    if xd.name == "float32":            # the oneDNN (mkldnn) path words it its own way
+    if xd.name == "float32" and mkldnn:     # the oneDNN (mkldnn) path words it its own way
         if xd is not wd:
             raise RuntimeError(f"Input type (torch.{xd._legacy}) and weight type "
                                f"(torch.{wd._legacy}) should be the same or input should be a "
@@ -530,11 +582,13 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
     if xs[0] != 0 and xs[1] != 0 and _prod(xs) == 0:
         raise RuntimeError("Only zero batch or zero channel inputs are supported, but got input "
                            f"shape: {_sizes(xs)}")
+    mkldnn = _use_mkldnn(input, ws, s, d, groups, transposed, op)
     if any(v == 0 for v in d):
-        raise RuntimeError("non-positive dilation is not supported")
+        _check_dilation(d, ws[2:], transposed, mkldnn)
     if transposed:
-        _check_transposed(xs, ws, s, p, d, op)
-    _check_types(input, weight, bias)
+        _check_transposed(xs, ws, s, p, d, op, mkldnn)
+    # the native transposed kernels add a bias of another dtype (cast to the input's)
+    _check_types(input, weight, None if transposed and not mkldnn else bias, mkldnn)
     kind = input._data.dtype
     if kind.kind in "biu" and kind != np.int64:
         # torch's CPU kernels: integer convolution only in the plain (undilated) int path
@@ -861,6 +915,9 @@ def _pool2d_shape_check(xs, K, s, p, d, out):
     if not ((n == 3 and xs[0] != 0 and valid) or (n == 4 and valid and xs[3] != 0)):
         raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch "
                            f"size for input, but got:{_sizes(xs)}")
+    if not (K[1] // 2 >= p[1] and K[0] // 2 >= p[0]):
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got "
+                           f"padW = {p[1]}, padH = {p[0]}, kW = {K[1]}, kH = {K[0]}")
     if out[0] < 1 or out[1] < 1:
         raise RuntimeError(f"Given input size: ({xs[-3]}x{xs[-2]}x{xs[-1]}). Calculated output "
                            f"size: ({xs[-3]}x{out[0]}x{out[1]}). Output size is too small")
@@ -1757,6 +1814,12 @@ class UpsampleTrilinear3DBackward0(_LinearNode):
     __slots__ = ()
 
 
+class UpsampleBicubic2DBackward0(_LinearNode):
+    """self: upsample_bicubic2d_backward(grad, output_size, self.sym_sizes(), align_corners,
+    scales_h, scales_w)"""
+    __slots__ = ()
+
+
 class _UpsampleBackwardBackward(_LinearNode):
     """grad_output: the upsampling itself"""
     __slots__ = ()
@@ -1811,6 +1874,65 @@ def _linear_weights(I, O, align_corners, scale, dt):
     l1 = np.minimum(np.maximum(real - i0.astype(dt), dt(0)), dt(1))
     i1 = i0 + (i0 < I - 1)
     return i0, i1, dt(1) - l1, l1
+
+
+def _cubic_weights(I, O, align_corners, scale, dt):
+    """The 4 clamped source indices and Keys (A = -0.75) weights of bicubic interpolation
+    along one dim (torch's compute_indices_weights_cubic, opmath type dt): (4, O) each."""
+    o = np.arange(O).astype(dt)
+    if align_corners:
+        ratio = dt(I - 1) / dt(O - 1) if O > 1 else dt(0)
+        real = ratio * o
+    else:
+        ratio = dt(1.0 / scale) if scale is not None and scale > 0 else dt(I) / dt(O)
+        real = ratio * (o + dt(0.5)) - dt(0.5)          # no clamp at 0 for cubic
+    i0 = np.floor(real)
+    t = (real - i0).astype(dt)
+    A = dt(-0.75)
+
+    def cc1(x):
+        return ((A + dt(2)) * x - (A + dt(3))) * x * x + dt(1)
+
+    def cc2(x):
+        return ((A * x - dt(5) * A) * x + dt(8) * A) * x - dt(4) * A
+
+    u = dt(1) - t
+    w = np.stack([cc2(t + dt(1)), cc1(t), cc1(u), cc2(u + dt(1))])
+    base = i0.astype(np.int64)
+    idx = np.stack([np.clip(base - 1 + k, 0, I - 1) for k in range(4)])
+    return idx, w
+
+
+def _upsample_bicubic(input, osize, align_corners, scales):
+    x = input._data
+    xs = x.shape
+    _upsample_check(xs, osize, "bicubic")
+    if x.dtype.kind != "f":
+        _not_implemented_for("compute_indices_weights_cubic", input)
+    dt = np.float64 if x.dtype == np.float64 else np.float32
+    ws = [_cubic_weights(xs[2 + i], osize[i], align_corners,
+                         None if scales is None else scales[i], dt) for i in range(2)]
+    ws = [(idx, w.astype(x.dtype)) for idx, w in ws]
+
+    def forward(a):
+        for i in (1, 0):
+            idx, w = ws[i]
+            shape = [1] * a.ndim
+            shape[2 + i] = -1
+            a = sum(np.take(a, idx[k], 2 + i) * w[k].reshape(shape) for k in range(4))
+        return a
+
+    def adjoint(g):
+        for i in (0, 1):
+            idx, w = ws[i]
+            shape = [1] * g.ndim
+            shape[2 + i] = -1
+            g = sum(_scatter_axis(g * w[k].reshape(shape), idx[k], xs[2 + i], 2 + i)
+                    for k in range(4))
+        return g
+
+    return _linear(UpsampleBicubic2DBackward0, input, forward, adjoint,
+                   _UpsampleBackwardBackward)
 
 
 def _upsample_check(xs, osize, name):
@@ -1963,9 +2085,15 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         return adaptive_avg_pool2d(input, output_size)
     if (n, mode) in ((3, "linear"), (4, "bilinear"), (5, "trilinear")):
         return _upsample_linear(input, output_size, align_corners, scale_factors)
-    if n in (4, 5) and mode in ("bicubic", "area", "lanczos"):
-        raise NotImplementedError(f"ember does not implement interpolate mode '{mode}' for "
-                                  f"{n}D input yet")
+    if n == 4 and mode == "bicubic":
+        return _upsample_bicubic(input, output_size, align_corners, scale_factors)
+    if n == 5 and mode == "area":
+        from .pool3d import adaptive_avg_pool3d
+        return adaptive_avg_pool3d(input, output_size)
+    if n == 4 and mode == "lanczos":
+        if align_corners:
+            raise ValueError("Lanczos mode does not support align_corners=True")
+        raise ValueError("Lanczos mode requires antialias=True")
     if n == 3 and mode == "bilinear":
         raise NotImplementedError("Got 3D input, but bilinear mode needs 4D input")
     if n == 3 and mode == "trilinear":

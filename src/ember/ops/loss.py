@@ -445,10 +445,13 @@ def _shape_list(shape):
 def _nll_loss(input, target, weight, reduction, ignore_index):
     """at::nll_loss for 1-D or 2-D input: NllLossBackward0."""
     _check_no_grad(weight, "weight", "nll_loss_forward")
-    _check_nll_dtypes(input, target, weight)
     x, t = input._data, target._data
     if t.ndim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    _check_nll_dtypes(input, target, weight)
+    if x.ndim == 1 and t.ndim == 1 and t.shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
+                         f"{t.shape[0]}")
     c = x.shape[-1]
     if weight is not None and (weight._data.ndim != 1 or weight._data.size != c):
         raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no "
@@ -464,11 +467,11 @@ def _nll_loss(input, target, weight, reduction, ignore_index):
 def _nll_loss2d(input, target, weight, reduction, ignore_index):
     """at::nll_loss2d for (N, C, H, W) input and (N, H, W) target: NllLoss2DBackward0."""
     _check_no_grad(weight, "weight", "nll_loss2d_forward")
-    _check_nll_dtypes(input, target, weight)
     x, t = input._data, target._data
     if t.ndim != 3:
         raise RuntimeError("only batches of spatial targets supported (3D tensors) but got "
                            f"targets of dimension: {t.ndim}")
+    _check_nll_dtypes(input, target, weight)
     if weight is not None and weight._data.size != x.shape[1]:
         raise RuntimeError("weight tensor should be defined either for all or no classes")
     if (x.shape[0], x.shape[2], x.shape[3]) != t.shape:
@@ -491,9 +494,6 @@ def _nll_loss_nd(input, target, weight, reduction, ignore_index):
     if nd != 1 and x.shape[0] != (t.shape[0] if t.ndim else 0):
         raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target "
                          f"batch_size ({t.shape[0] if t.ndim else 0}).")
-    if nd == 1 and t.ndim == 1 and t.shape[0] != 1:
-        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
-                         f"{t.shape[0]}")
     if nd <= 2:
         return _nll_loss(input, target, weight, reduction, ignore_index)
     if nd == 4:

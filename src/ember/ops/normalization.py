@@ -321,8 +321,16 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
     elif eps < 0.0:
         raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    _check_momentum(momentum, "batch_norm")
     return _batch_norm(input, weight, bias, running_mean, running_var, training, momentum,
                        eps)
+
+
+def _check_momentum(momentum, fn):
+    """torch.batch_norm/instance_norm's argument parser: momentum is a float (position 7)."""
+    if not isinstance(momentum, (int, float)):
+        raise TypeError(f"{fn}(): argument 'momentum' (position 7) must be float, not "
+                        f"{type(momentum).__name__}")
 
 
 # -- instance_norm ---------------------------------------------------------------------------
@@ -342,6 +350,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     batch_norm of the input viewed as (1, N*C, ...) with the parameters repeated N times."""
     if use_input_stats:
         _verify_spatial_size(input.size())
+    _check_momentum(momentum, "instance_norm")
     if not use_input_stats and (running_mean is None or running_var is None):
         raise RuntimeError("Expected running_mean and running_var to be defined when "
                            "use_input_stats is false")
