@@ -9,6 +9,7 @@ on the order of floating-point operations, including the fused multiply-adds the
 """
 import builtins
 import math
+import operator
 import warnings
 
 import numpy as np
@@ -168,6 +169,8 @@ def _number(x):
     """A Python number from a Python/NumPy scalar or a one-element tensor (torch's Scalar)."""
     if isinstance(x, Tensor):
         x = x._data.reshape(()).item()
+    elif isinstance(x, np.complexfloating) and not isinstance(x, complex):
+        x = float(x)          # torch's Scalar parser reads it as a double (the real part)
     elif isinstance(x, np.generic):
         x = x.item()
     return x
@@ -201,7 +204,7 @@ def _fill_dtype(value):
         return _dtype.bool_
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         return _dtype.int64
-    if isinstance(value, (complex, np.complexfloating)):
+    if isinstance(value, complex):      # np.complex64 is read as a double
         return _default_complex()
     return get_default_dtype()
 
@@ -277,154 +280,257 @@ def _infer_dtype(data):
     return result
 
 
+_MAX_DIMS = 128
+
+
+def _is_pyseq(x):
+    """PySequence_Check as compute_sizes sees it: lists, tuples, ranges, NumPy arrays and also
+    str/bytes (whose items are strs again: torch then runs out of dimensions)."""
+    return isinstance(x, (list, tuple, builtins.range, np.ndarray, str, bytes))
+
+
 def _compute_sizes(data):
     """The shape torch reads off nested data: the length at each level, following first items."""
     sizes = []
     obj = data
-    while _is_seq(obj):
+    while _is_pyseq(obj):
         if isinstance(obj, np.ndarray):
             if obj.ndim == 0:
                 raise TypeError("len() of unsized object")
-            sizes.extend(obj.shape)
+            for n in obj.shape:       # torch reads it level by level: stops at a 0
+                sizes.append(n)
+                if n == 0:
+                    break
             break
         sizes.append(len(obj))
+        if len(sizes) > _MAX_DIMS:
+            raise ValueError(f"too many dimensions '{_tp_name(obj)}'")
         if len(obj) == 0:
             break
         obj = obj[0]
     return tuple(sizes)
 
 
-def _leaf_type_error(x, d):
-    if d.np.kind in "iu":
-        raise TypeError(f"'{_tp_name(x)}' object cannot be interpreted as an integer")
+# -- store_scalar (torch/csrc/utils/python_scalars.h): one Python object stored as dtype d ----
+# The CPython conversions torch calls, with their messages: PyLong_AsLongLongAndOverflow
+# (__index__), PyFloat_AsDouble (__float__, then __index__), PyComplex_AsCComplex.
+
+def _c_long(x):
+    """PyLong_AsLongLongAndOverflow: the integer (unbounded here; callers check overflow)."""
+    if isinstance(x, int):
+        return int(x)
+    return operator.index(x)
+
+
+def _c_double(x):
+    """PyFloat_AsDouble."""
+    if isinstance(x, float):
+        return float(x)
+    if isinstance(x, Tensor) and x._data.size != 1:
+        raise ValueError("only one element tensors can be converted to Python scalars")
+    t = type(x)
+    f = getattr(t, "__float__", None)
+    if f is not None:
+        return float(f(x))
+    i = getattr(t, "__index__", None)
+    if i is not None:
+        return float(i(x))
     raise TypeError(f"must be real number, not {_tp_name(x)}")
 
 
-def _structure_error(data, sizes, d):
-    """Walk data as torch's recursive_store does and raise its error at the first problem."""
+def _c_complex(x):
+    """PyComplex_AsCComplex."""
+    if isinstance(x, complex):
+        return complex(x)
+    if isinstance(x, Tensor) and x._data.size != 1:
+        raise ValueError("only one element tensors can be converted to Python scalars")
+    c = getattr(type(x), "__complex__", None)
+    if c is not None:
+        return complex(c(x))
+    return complex(_c_double(x), 0.0)
+
+
+def _store_int(x, d):
+    """unpackIntegral<T>: floats through checked_convert<T>(double), the rest through
+    PyLong_AsLongLong (no __index__: TypeError; beyond int64: ValueError) and
+    checked_convert<T>(int64)."""
+    if isinstance(x, float):
+        if _overflows(float(x), d):
+            raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
+        return math.trunc(x)
+    v = _c_long(x)
+    if not _INT64_MIN <= v <= _INT64_MAX:
+        raise ValueError("Overflow when unpacking long long")
+    if _overflows(v, d):
+        raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
+    return v
+
+
+def _store_bool(x):
+    """THPUtils_unpackNumberAsBool: floats and complexes by value, the rest by __index__
+    (an int beyond int64 is simply true)."""
+    if isinstance(x, (float, np.bool_)):
+        return bool(x)
+    if isinstance(x, complex):
+        return x != 0
+    return _c_long(x) != 0
+
+
+def _leaf_store(d):
+    if d is _dtype.bool_:
+        return _store_bool
+    if d.np.kind in "iu":
+        return lambda x: _store_int(x, d)
+    if d.is_complex:
+        return _c_complex
+    return _c_double
+
+
+def _store_ndarray(arr, d, store, out):
+    """The items of a NumPy array met inside nested data, stored one by one as torch does
+    (each is a NumPy scalar), vectorised where that cannot change the result."""
+    if arr.size == 0:
+        return
+    flat = arr.reshape(-1)
+    store(flat[0])                 # a type the conversion refuses fails on the first item
+    k = flat.dtype.kind
+    if d is _dtype.bool_:
+        out.extend((flat != 0).tolist())
+        return
+    if d.np.kind in "iu":
+        info = np.iinfo(d.np)
+        with np.errstate(invalid="ignore"):
+            if k == "f":
+                bad = np.isnan(flat) | (flat < info.min) | (flat > info.max)
+            elif k == "u" and info.min == 0:
+                bad = flat > info.max
+            elif k == "u":
+                bad = flat > min(info.max, _INT64_MAX)
+            elif info.min == 0:
+                bad = (flat > info.max) | (flat < -int(info.max))
+            else:
+                bad = (flat < info.min) | (flat > info.max)
+        if k not in "fiu" or bad.any():
+            out.extend(store(v) for v in flat)
+            return
+        vals = np.trunc(flat) if k == "f" else flat
+        out.extend(vals.astype(np.int64).tolist())
+        return
+    if d.is_complex:
+        out.extend(flat.astype(np.complex128).tolist())
+        return
+    out.extend((flat.real if k == "c" else flat).astype(np.float64).tolist())
+
+
+def _recursive_store(data, sizes, d):
+    """torch's recursive_store: walk data in order against sizes, storing each item as dtype d;
+    the first problem met (a length, a non-sequence, an item that does not convert) raises."""
     ndim = len(sizes)
-    stack = [(data, 0)]
-    while stack:
-        obj, dim = stack.pop()
-        if isinstance(obj, Tensor) and dim < ndim:
-            obj = obj.tolist() if obj._data.ndim else obj
+    store = _leaf_store(d)
+    out = []
+
+    def rec(obj, dim):
         if dim == ndim:
-            if _is_seq(obj) and not (isinstance(obj, np.ndarray) and obj.ndim == 0):
-                _leaf_type_error(obj, d)
-            if isinstance(obj, (str, bytes)) or obj is None:
-                _leaf_type_error(obj, d)
-            continue
-        if isinstance(obj, np.ndarray):
-            if obj.shape != sizes[dim:]:
-                got = obj.shape[0] if obj.ndim else 0
-                raise ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} "
-                                 f"(got {got})")
-            continue
-        if not _is_seq(obj):
-            raise TypeError("not a sequence")
-        if len(obj) != sizes[dim]:
+            out.append(store(obj))
+            return
+        if isinstance(obj, np.ndarray) and obj.ndim and obj.shape == sizes[dim:]:
+            _store_ndarray(obj, d, store, out)
+            return
+        if isinstance(obj, (list, tuple)):
+            seq = obj
+        else:
+            try:
+                seq = list(iter(obj))
+            except TypeError:
+                raise TypeError("not a sequence") from None
+        if len(seq) != sizes[dim]:
             raise ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} "
-                             f"(got {len(obj)})")
-        stack.extend((x, dim + 1) for x in reversed(obj))
-    raise TypeError("not a sequence")
+                             f"(got {len(seq)})")
+        for x in seq:
+            rec(x, dim + 1)
+
+    rec(data, 0)
+    if d is _dtype.bool_:
+        arr = np.array(out, np.bool_)
+    elif d.np.kind in "iu":
+        arr = np.array(out, np.int64).astype(d.np)     # negative values wrap into uint8
+    elif d.is_complex:
+        arr = np.array(out, np.complex128).astype(d.np)
+    else:
+        with np.errstate(over="ignore"):
+            arr = _astype(np.array(out, np.float64), d.np)
+    return arr.reshape(sizes)
 
 
-def _check_leaves(data, d):
-    """Raise torch's TypeError for the first item that is not a number."""
+def _plain_numbers(data):
+    """Is data nested lists/tuples of plain Python numbers only (the NumPy fast path)?"""
     stack = [data]
     while stack:
-        x = stack.pop()
-        if isinstance(x, (list, tuple)):
-            stack.extend(reversed(x))
-        elif not isinstance(x, (int, float, complex, np.number, np.bool_, np.ndarray, Tensor)):
-            _leaf_type_error(x, d)
+        seq = stack.pop()
+        types = set(map(type, seq))
+        if types <= _FAST_LEAVES:
+            continue
+        for t in types - _FAST_LEAVES:
+            if t is not list and t is not tuple and t is not complex:
+                return False
+        stack.extend(x for x in seq if type(x) is list or type(x) is tuple)
+    return True
 
 
-def _has_huge_int(data):
-    """Any Python int outside int64 (which torch cannot unpack as a C long long)?"""
-    stack = [data]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, (list, tuple)):
-            stack.extend(x)
-        elif type(x) is int and not _INT64_MIN <= x <= _INT64_MAX:
-            return True
-    return False
-
-
-def _unwrap(seq):
-    """Nested data with one-element tensors replaced by their value (torch reads them as
-    Python scalars)."""
-    if isinstance(seq, Tensor):
-        if seq._data.size != 1:
-            raise ValueError("only one element tensors can be converted to Python scalars")
-        return seq._data.reshape(())
-    if isinstance(seq, (list, tuple)):
-        return [_unwrap(x) for x in seq]
-    return seq
-
-
-def _has_tensor(seq):
-    stack = [seq]
-    while stack:
-        s = stack.pop()
-        for x in s:
-            if isinstance(x, Tensor):
-                return True
-            if isinstance(x, (list, tuple)):
-                stack.append(x)
-    return False
-
-
-def _check_int_store(arr, d):
-    """Python numbers stored into an integer dtype: torch's overflow check, element-wise."""
+def _int_store_ok(arr, d):
+    """Plain Python numbers stored into an integer dtype: does every one convert?"""
     info = np.iinfo(d.np)
     k = arr.dtype.kind
     if k == "b" or arr.size == 0:
-        return
-    if k == "c":
-        raise TypeError("'complex' object cannot be interpreted as an integer")
-    if k == "f":
-        bad = np.isnan(arr) | (arr < info.min) | (arr > info.max)
-    elif info.min == 0:
-        bad = (arr > info.max) | ((arr < 0) & (arr < -int(info.max)))
-    else:
-        bad = (arr < info.min) | (arr > info.max)
-    if bad.any():
-        raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
+        return True
+    if k not in "iuf":
+        return False
+    with np.errstate(invalid="ignore"):
+        if k == "f":      # (>= max + 1: a Python int past int64 may have become a float)
+            bad = (np.isnan(arr) | (arr < info.min) | (arr > info.max) |
+                   (arr >= float(info.max) + 1))
+        elif info.min == 0:
+            bad = (arr > info.max) | ((arr < 0) & (arr < -int(info.max)))
+        else:
+            bad = (arr < info.min) | (arr > info.max)
+    return not bad.any()
 
 
 def _data_to_array(data, dtype):
     """The NumPy array torch.tensor(data, dtype=dtype) holds (always a fresh copy)."""
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{_tp_name(data)}'")
     if isinstance(data, Tensor):
         arr = data._data
         # torch copies with preserve_format: dense layouts keep their strides (order="K")
         return arr.copy(order="K") if dtype is None else _astype(arr, dtype.np)
-    if isinstance(data, (np.ndarray, np.generic)):
-        arr = _check_numpy(np.asarray(data))
+    if isinstance(data, np.ndarray):
+        arr = _check_numpy(data)
         return arr.copy(order="K") if dtype is None else _astype(arr, dtype.np)
-    d = _infer_dtype(data) if dtype is None else dtype
     sizes = _compute_sizes(data)
-    src = _unwrap(data) if isinstance(data, (list, tuple)) and _has_tensor(data) else data
+    d = _infer_dtype(data) if dtype is None else dtype
+    if 0 in sizes:
+        return np.empty(sizes, d.np)          # torch stores nothing: ragged tails go unread
+    if not sizes or not isinstance(data, (list, tuple)) or not _plain_numbers(data):
+        return _recursive_store(data, sizes, d)
+    # Fast path: nested lists of Python numbers through NumPy; anything NumPy's conversion
+    # would treat differently from torch's item-by-item store goes the slow way, which raises
+    # torch's error for the first item (in order) that fails.
     try:
-        arr = np.array(src)
-    except (ValueError, TypeError):
-        _structure_error(data, sizes, d)
-    if arr.shape != sizes:
-        _structure_error(data, sizes, d)
+        arr = np.array(data)
+    except (ValueError, TypeError, OverflowError):
+        return _recursive_store(data, sizes, d)
     k = arr.dtype.kind
-    if k in "USO":
-        _check_leaves(data, d)
-        if d.np.kind in "iu":          # only Python ints beyond int64 make an object array
-            raise ValueError("Overflow when unpacking long long")
+    if arr.shape != sizes or k not in "biufc":
+        return _recursive_store(data, sizes, d)
     if d.np.kind in "iu":
-        if k not in "ib" and _has_huge_int(data):
-            raise ValueError("Overflow when unpacking long long")
-        _check_int_store(arr, d)
-        if k in "iu":
-            return arr.astype(np.int64).astype(d.np)     # negative values wrap into uint8
-    elif d.np.kind == "f" and k == "c":
-        raise TypeError("must be real number, not complex")
+        if k == "c" or not _int_store_ok(arr, d):
+            return _recursive_store(data, sizes, d)
+        return arr.astype(np.int64).astype(d.np)     # negative values wrap into uint8
+    if k == "c" and not d.is_complex:
+        return _recursive_store(data, sizes, d)
+    if d is _dtype.bool_:
+        return arr.astype(np.bool_)
     with np.errstate(over="ignore", invalid="ignore"):
         return _astype(arr, d.np)
 
@@ -582,6 +688,13 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, pin_memory
 
 # -- *_like and Tensor.new_* ------------------------------------------------------------------
 
+def _like_array(input, d, kind):
+    """A new array shaped as input's, laid out as torch's preserve_format lays it out: the
+    input's own stride order (dense strides sorted as the input's), as NumPy's order="K"."""
+    fn = {"zeros": np.zeros_like, "ones": np.ones_like, "empty": np.empty_like}[kind]
+    return fn(input._data, dtype=d.np, order="K")
+
+
 def _like_dtype(input, dtype, fn):
     dtype = _dtype_arg(dtype, fn)
     return input.dtype if dtype is None else dtype
@@ -591,29 +704,30 @@ def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
                memory_format=None):
     _check_device(device)
     d = _like_dtype(input, dtype, "zeros_like")
-    return _finish(np.zeros(input._data.shape, d.np), requires_grad)
+    return _finish(_like_array(input, d, 'zeros'), requires_grad)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     _check_device(device)
     d = _like_dtype(input, dtype, "ones_like")
-    return _finish(np.ones(input._data.shape, d.np), requires_grad)
+    return _finish(_like_array(input, d, 'ones'), requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
     _check_device(device)
     d = _like_dtype(input, dtype, "empty_like")
-    return _finish(np.empty(input._data.shape, d.np), requires_grad)
+    return _finish(_like_array(input, d, 'empty'), requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None,
               requires_grad=False, memory_format=None):
     _check_device(device)
     d = _like_dtype(input, dtype, "full_like")
-    return _finish(np.full(input._data.shape, _scalar_to(fill_value, d, input._data.size)),
-                   requires_grad)
+    arr = _like_array(input, d, "empty")
+    arr[...] = _scalar_to(fill_value, d, input._data.size)
+    return _finish(arr, requires_grad)
 
 
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None,
@@ -941,14 +1055,14 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     if d is None:
         d = _default_complex() if isinstance(start, complex) or isinstance(end, complex) \
             else get_default_dtype()
-    if d is _dtype.bool_:
-        _not_implemented("linspace_cpu", d)
     if requires_grad and not (d.is_floating_point or d.is_complex):
         raise RuntimeError(_REQUIRES_GRAD_MSG)
     if steps == 0:
         return _finish(np.empty(0, d.np), requires_grad)
-    if steps == 1:
+    if steps == 1:             # a fill, no kernel: every dtype (bool too)
         return _finish(_scalar_to(start, d, 1).reshape(1), requires_grad)
+    if d is _dtype.bool_:
+        _not_implemented("linspace_cpu", d)
     i = np.arange(steps, dtype=np.int64)
     half = steps // 2
     lo, hi = i[:half], steps - i[half:] - 1
@@ -996,12 +1110,15 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     if d is None:
         d = _default_complex() if isinstance(start, complex) or isinstance(end, complex) \
             else get_default_dtype()
-    if d is _dtype.bool_:
-        _not_implemented("logspace_cpu", d)
     if requires_grad and not (d.is_floating_point or d.is_complex):
         raise RuntimeError(_REQUIRES_GRAD_MSG)
     if steps == 0:
         return _finish(np.empty(0, d.np), requires_grad)
+    if steps == 1 and not d.is_complex:
+        # result.fill_(pow(base, start)): a double Scalar, checked for overflow as fill_ does
+        return _finish(_scalar_to(_c_pow(base, float(start)), d, 1).reshape(1), requires_grad)
+    if d is _dtype.bool_:
+        _not_implemented("logspace_cpu", d)
     if d.is_complex:
         s, e = d.np.type(start), d.np.type(end)
         if steps == 1:
@@ -1012,10 +1129,6 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
         half = steps // 2
         expo = np.where(i < half, s + st * i.astype(d.np), e - st * (steps - i - 1).astype(d.np))
         return _finish(np.power(d.np.type(base), expo).astype(d.np), requires_grad)
-    if steps == 1:
-        with np.errstate(all="ignore"):
-            return _finish(_astype(np.array([_c_pow(base, float(start))]), d.np),
-                           requires_grad)
     s, e = _to_dtype_value(start, d), _to_dtype_value(end, d)
     with np.errstate(over="ignore"):
         diff = int(e) - int(s) if d.np.kind in "iu" else e - s     # C++ int promotion
