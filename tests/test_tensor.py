@@ -4,6 +4,7 @@ import pytest
 import torch
 
 import ember
+from _oracle import check_error
 
 A = np.arange(6, dtype=np.float32).reshape(2, 3) - 2.5
 
@@ -210,3 +211,8 @@ def test_malloc_thresholds_set_at_import_and_can_be_switched_off():
     expected_on = "True" if sys.platform.startswith("linux") and \
         platform.libc_ver()[0] == "glibc" else "False"
     assert (on, off) == (expected_on, "False")
+
+
+@pytest.mark.parametrize("conv", [float, int, complex])
+def test_python_scalar_conversion_of_several_elements(conv):
+    check_error(lambda lib: conv(lib.ones(2)))

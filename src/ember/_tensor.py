@@ -485,11 +485,16 @@ class Tensor:
                                "ambiguous")
         return bool(self._data.reshape(()))
 
+    def _scalar_for_python(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
+
     def __float__(self):
-        return float(self.item())
+        return float(self._scalar_for_python())
 
     def __int__(self):
-        return int(self.item())
+        return int(self._scalar_for_python())
 
     def __index__(self):
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
@@ -498,7 +503,7 @@ class Tensor:
         return int(self.item())
 
     def __complex__(self):
-        return complex(self.item())
+        return complex(self._scalar_for_python())
 
     def __format__(self, spec):
         if self._data.ndim == 0 and type(self) is Tensor:      # torch: plain 0-d tensors only
