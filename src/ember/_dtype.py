@@ -229,3 +229,44 @@ class iinfo:
 
 builtins_type = type
 __all__ += ["finfo", "iinfo"]
+
+
+# -- c10's checked conversion of Scalar arguments (alpha, clamp bounds, where values ...) --
+
+_C_NAMES = {"bool": "bool", "uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t",
+            "int32": "int", "int64": "int64_t", "float16": "c10::Half", "float32": "float",
+            "float64": "double", "complex64": "c10::complex<float>",
+            "complex128": "c10::complex<double>"}
+
+
+def checked_scalar(value, dt):
+    """A Python number converted the way torch converts a Scalar argument to dtype dt
+    (c10::checked_convert): RuntimeError where it overflows dt.  Integers of a small dtype
+    wrap (an unsigned dtype takes -max..max, as two's complement), floats going to an
+    integral dtype truncate, nan and infinities go to floating dtypes unchecked.  Returns the
+    value to compute with (a NumPy scalar of dt where it had to be cast)."""
+    if isinstance(value, (bool, np.bool_)) or dt is bool_ or dt.category == _COMPLEX:
+        return value
+    if isinstance(value, complex):
+        return value
+    if dt.category == _INT:
+        info = np.iinfo(dt.np)
+        v = value if isinstance(value, (int, np.integer)) else float(value)
+        if v != v or v in (float("inf"), float("-inf")):
+            bad = True
+        elif isinstance(v, float):          # no two's complement wrap for floats
+            bad = not info.min <= v <= info.max
+        elif info.min < 0:
+            bad = not info.min <= v <= info.max
+        else:
+            bad = v > info.max or (v < 0 and -v > info.max)
+        if bad:
+            raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dt.name]} "
+                               "without overflow")
+        v = int(v)
+        return v if info.min <= v <= info.max else np.array(v).astype(dt.np)[()]
+    v = float(value)
+    if v == v and abs(v) != float("inf") and abs(v) > float(np.finfo(dt.np).max):
+        raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dt.name]} "
+                           "without overflow")
+    return value

@@ -331,6 +331,30 @@ def _check_out_shape(x, r):
             f"broadcast shape [{', '.join(map(str, r._data.shape))}]")
 
 
+def _inplace_precheck(x, args, exc):
+    """The op of x.op_(*args) failed in its kernel (a dtype it has no kernel for, an integer
+    division by zero): raise the error torch's TensorIterator raises before any kernel runs,
+    if there is one (broadcast shape not x's, then a result dtype x cannot hold); else
+    return and let the op's own error stand."""
+    if not (isinstance(exc, NotImplementedError) or str(exc) == "ZeroDivisionError"):
+        return
+    shapes = [a._data.shape for a in args if isinstance(a, Tensor)]
+    try:
+        shape = np.broadcast_shapes(x._data.shape, *shapes)
+    except ValueError:
+        return
+    if shape != x._data.shape:
+        raise RuntimeError(
+            f"output with shape [{', '.join(map(str, x._data.shape))}] doesn't match the "
+            f"broadcast shape [{', '.join(map(str, shape))}]")
+    ops = [a for a in args if isinstance(a, (Tensor, bool, int, float))]
+    if ops:
+        rt = result_type(x, *ops)
+        if rt is not x.dtype and not _can_cast(rt, x.dtype):
+            raise RuntimeError(f"result type {_type_name(rt)} can't be cast to the "
+                               f"desired output type {_type_name(x.dtype)}")
+
+
 def inplace(x, op, *args, **kwargs):
     """x.op_(*args): run the out-of-place ``op`` and write its result into x's memory.
 
@@ -342,7 +366,11 @@ def inplace(x, op, *args, **kwargs):
         isinstance(a, Tensor) and a._requires_grad for a in args))
     if not recording:
         with _gm.no_grad():
-            r = op(x, *args, **kwargs)
+            try:
+                r = op(x, *args, **kwargs)
+            except (NotImplementedError, RuntimeError) as e:
+                _inplace_precheck(x, args, e)   # torch's shape/cast errors come first
+                raise
         _check_out_shape(x, r)
         check_inplace(x, r.dtype)
         np.copyto(x._data, r._data, casting="unsafe")
@@ -357,7 +385,11 @@ def inplace(x, op, *args, **kwargs):
     old._requires_grad = x._requires_grad
     old.grad_fn = x.grad_fn
     old._output_nr = x._output_nr
-    r = op(old, *args, **kwargs)
+    try:
+        r = op(old, *args, **kwargs)
+    except (NotImplementedError, RuntimeError) as e:
+        _inplace_precheck(x, args, e)
+        raise
     _check_out_shape(x, r)
     check_inplace(x, r.dtype)
     np.copyto(x._data, r._data, casting="unsafe")

@@ -67,7 +67,12 @@ def _mul_factor(grad, factor):
     r = grad * factor
     if not np.isfinite(grad).all():
         r = np.where(factor == 0, 0, r).astype(r.dtype, copy=False)
-    return r
+    # torch masks with where/masked_fill: a masked-out negative gradient is +0.0, not the
+    # -0.0 of a multiply (adding 0.0 turns -0.0 into +0.0 and changes nothing else)
+    if type(r) is np.ndarray:
+        r += 0.0
+        return r
+    return r + 0.0
 
 
 def _np_sigmoid(x):
@@ -264,7 +269,9 @@ def _threshold_array(input, threshold, value):
     x = input._data
     if x.dtype == np.bool_:
         raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
-    r = np.where(x > threshold, x, np.asarray(value).astype(x.dtype))
+    # x <= threshold ? value : x, as torch's kernel (so a nan passes through)
+    with np.errstate(invalid="ignore"):
+        r = np.where(x <= threshold, np.asarray(value).astype(x.dtype), x)
     return r.astype(x.dtype, copy=False)
 
 
@@ -608,7 +615,11 @@ def _elu_array(input, alpha, scale, input_scale):
     # max(x, 0) * scale + expm1(min(x, 0) * input_scale) * alpha * scale: each term is 0 on the
     # other side, so this is exactly torch's two-branch formula
     r = np.maximum(x, 0) * scale + np.expm1(np.minimum(x, 0) * input_scale) * (alpha * scale)
-    return r.astype(x.dtype, copy=False)
+    r = np.array(r, dtype=x.dtype, copy=None, ndmin=0)
+    z = x == 0
+    if z.any():             # torch's x <= 0 branch keeps the sign of a zero: elu(-0.0) is -0.0
+        r = np.where(z, x, r).astype(x.dtype, copy=False)
+    return r
 
 
 def _elu_op(NodeClass, saves_output):
@@ -921,7 +932,7 @@ class HardsigmoidBackward0(Node):
             g = grad if isinstance(grad, Tensor) else _make(np.asarray(grad))
             return (_pw._not_differentiable("hardsigmoid_backward", [g, x],
                                             np.asarray(g._data * factor)),)
-        return (grad * factor,)
+        return (_mul_factor(grad, factor),)
 
 
 def _hardsigmoid(input):
