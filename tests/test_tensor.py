@@ -216,3 +216,17 @@ def test_malloc_thresholds_set_at_import_and_can_be_switched_off():
 @pytest.mark.parametrize("conv", [float, int, complex])
 def test_python_scalar_conversion_of_several_elements(conv):
     check_error(lambda lib: conv(lib.ones(2)))
+
+
+def test_no_numpy_floating_point_warnings_from_ember_ops():
+    """inf and nan results come silently, as torch's; the user's own NumPy code still warns."""
+    import subprocess
+    import sys
+    code = ("import warnings, numpy as np, ember as t\n"
+            "t.ones(2, dtype=t.float16) * 70000\n"
+            "t.tensor([float('inf')]) - t.tensor([float('inf')])\n"
+            "t.log(t.zeros(1)); t.tensor([1.0]) / 0\n"
+            "np.ones(1) / np.zeros(1)\n")
+    err = subprocess.run([sys.executable, "-W", "default", "-c", code], capture_output=True,
+                         text=True, check=True).stderr
+    assert err.count("RuntimeWarning") == 1 and "divide by zero" in err

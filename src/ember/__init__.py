@@ -4,6 +4,14 @@
 ops, grad mode, and the submodules nn, optim, autograd, utils.
 """
 from . import _malloc  # noqa: F401  (glibc thresholds for large temporaries; see the module)
+import warnings as _warnings
+
+# NumPy's floating-point warnings ("overflow encountered in multiply", inf - inf ...) raised
+# inside ember's own ops: torch computes the same inf/nan silently.  Matched by message and by
+# the module they are attributed to, so the user's own NumPy code still warns.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember\.",
+                         message=r"(overflow|invalid value|divide by zero|underflow) "
+                                 r"encountered in")
 from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, float16,
                      float32, float64, complex64, complex128, get_default_dtype,
                      set_default_dtype, promote_types, result_type, finfo, iinfo)
