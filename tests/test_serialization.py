@@ -778,8 +778,8 @@ def test_load_zip_garbage_pickle():
     data = rebuild_zip(torch_bytes(torch.zeros(4)),
                        lambda n, b: b[:40] + b"\x00\xff" + b[42:] if n.endswith("data.pkl")
                        else b)
-    typ, _ = raises(lambda: ember_load(data))
-    assert typ in ("UnpicklingError", "EOFError")
+    # torch's weights_only reader fails on this one with a UnicodeDecodeError; ember as torch
+    same_error(lambda: torch_load(data), lambda: ember_load(data))
 
 
 def test_load_zip_not_in_subdirectory():

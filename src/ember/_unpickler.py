@@ -10,13 +10,15 @@ Parameters and allow-listed classes, SETITEM(S) only dicts and APPEND(S) only li
 
 This module is that machine, opcode for opcode, with torch's error texts.  The allow-list maps
 torch's names to ember's objects (``serialization._torch_globals()``); users add their own
-trusted classes with ``add_safe_globals`` / ``safe_globals`` exactly as in torch.  Besides
-torch's protocol-2 opcodes it reads the binary opcodes of protocols 3-5 (frames, short
-strings, bytes, STACK_GLOBAL, MEMOIZE, frozenset), so files saved with a higher
-``pickle_protocol`` load too; every one of them is as inert as the rest.
+trusted classes with ``add_safe_globals`` / ``safe_globals`` exactly as in torch.  It reads
+exactly torch's opcodes (``_TORCH_OPCODES``): a pickle with the opcodes of protocols 3-5 is
+refused with torch's "Unsupported operand" error, as torch.load(weights_only=True) refuses
+it.  (The handlers for those opcodes below are kept inert and unreachable behind that check,
+so that widening the set is a one-line change should torch start reading them.)
 """
 import codecs
 import struct
+import warnings
 from collections import Counter, OrderedDict
 from pickle import UnpicklingError, decode_long
 from sys import maxsize
@@ -181,6 +183,14 @@ _GLOBAL, _STACK_GLOBAL, _REDUCE, _NEWOBJ, _NEWOBJ_EX, _BUILD = (
 _BINPERSID = b"Q"
 _BINGET, _LONG_BINGET, _BINPUT, _LONG_BINPUT, _MEMOIZE = b"h", b"j", b"q", b"r", b"\x94"
 _PROTO, _FRAME = b"\x80", b"\x95"
+# The opcodes torch 2.13's weights_only unpickler reads; any other is refused as torch refuses
+# it ("Unsupported operand N"), so a protocol 3-5 pickle fails here as it does in torch.
+_TORCH_OPCODES = frozenset([
+    _GLOBAL, _NEWOBJ, _REDUCE, _BUILD, _APPEND, _APPENDS, _SETITEM, _SETITEMS, _MARK, _TUPLE,
+    _TUPLE1, _TUPLE2, _TUPLE3, _NONE, _NEWFALSE, _NEWTRUE, _EMPTY_TUPLE, _EMPTY_LIST,
+    _EMPTY_DICT, _EMPTY_SET, _BININT, _BININT1, _BININT2, _BINFLOAT, _BINUNICODE,
+    _SHORT_BINSTRING, _BINPERSID, _BINGET, _LONG_BINGET, _BINPUT, _LONG_BINPUT, _LONG1, _PROTO,
+    _STOP])
 
 
 class Unpickler:
@@ -195,10 +205,9 @@ class Unpickler:
         self.proto = -1
 
     def _read_exact(self, n):
-        data = self.read(n)
-        if len(data) != n:
-            raise UnpicklingError("pickle data was truncated")
-        return data
+        # torch's reader does not check lengths: a truncated pickle fails as torch's does
+        # (struct.error from unpack, IndexError from read(1)[0], EOFError at the next opcode)
+        return self.read(n)
 
     def _resolve(self, module, name):
         """The object an allow-listed global stands for, or the UnpicklingError torch raises."""
@@ -230,12 +239,9 @@ class Unpickler:
         return id(obj) in _allowed_ids() or _contains(_user_allowed_globals().values(), obj)
 
     def load(self):
-        """Read one pickled object from the file and return it."""
-        try:
-            return self._load()
-        except (IndexError, KeyError) as e:
-            # a stack or memo underflow: the data is not a well-formed pickle
-            raise UnpicklingError(f"malformed pickle data ({type(e).__name__}: {e})") from None
+        """Read one pickled object from the file and return it.  Malformed data fails as in
+        torch (a stack underflow is an IndexError, an unknown memo index a KeyError)."""
+        return self._load()
 
     def _load(self):
         from ._tensor import Tensor
@@ -248,6 +254,8 @@ class Unpickler:
             key = read(1)
             if not key:
                 raise EOFError
+            if key not in _TORCH_OPCODES:
+                raise UnpicklingError(f"Unsupported operand {key[0]}")
             # Risky operators
             if key == _GLOBAL:
                 module, name = _read_global_instruction(self.readline)
@@ -335,8 +343,6 @@ class Unpickler:
             elif key == _SETITEMS:
                 items = self.pop_mark()
                 self._check_set_item_target("SETITEMS")
-                if len(items) % 2:
-                    raise UnpicklingError("SETITEMS expects key/value pairs")
                 for i in range(0, len(items), 2):
                     self.stack[-1][items[i]] = items[i + 1]
             elif key == _ADDITEMS:
@@ -428,8 +434,6 @@ class Unpickler:
             elif key in (_BINGET, _LONG_BINGET):
                 idx = (self._read_exact(1)[0] if key == _BINGET
                        else struct.unpack("<I", self._read_exact(4))[0])
-                if idx not in self.memo:
-                    raise UnpicklingError(f"Memo value not found at index {idx}")
                 self.append(self.memo[idx])
             elif key in (_BINPUT, _LONG_BINPUT):
                 i = (self._read_exact(1)[0] if key == _BINPUT
@@ -446,6 +450,13 @@ class Unpickler:
             # First and last deserializer ops
             elif key == _PROTO:
                 self.proto = self._read_exact(1)[0]
+                if self.proto != 2:
+                    warnings.warn(
+                        f"Detected pickle protocol {self.proto} in the checkpoint, which was "
+                        "not the default pickle protocol used by `torch.load` (2). The "
+                        "weights_only Unpickler might not support all instructions implemented "
+                        "by this protocol, please file an issue for adding support if you "
+                        "encounter this.", stacklevel=2)
             elif key == _FRAME:
                 self._read_exact(8)           # the frame length: frames need no special care
             elif key == _STOP:
@@ -455,8 +466,6 @@ class Unpickler:
 
     def pop_mark(self):
         """The items pushed since the last MARK."""
-        if not self.metastack:
-            raise UnpicklingError("could not find MARK")
         items = self.stack
         self.stack = self.metastack.pop()
         self.append = self.stack.append

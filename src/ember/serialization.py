@@ -154,7 +154,10 @@ class _StorageTable:
         """(storage, offset, stride) describing arr as a strided view of a saved storage."""
         itemsize = arr.itemsize
         root = _root_array(arr)
-        offset_bytes = _address(arr) - _address(root) if arr.size else 0
+        # an empty view of real data keeps its place and strides (as torch writes them); a
+        # fresh empty array's NumPy strides are zeros, so it gets torch's contiguous ones
+        keep_place = arr.size or root.size
+        offset_bytes = _address(arr) - _address(root) if keep_place else 0
         strides = arr.strides
         viewable = ((root.flags.c_contiguous or root.flags.f_contiguous)
                     and root.nbytes % itemsize == 0
@@ -169,8 +172,7 @@ class _StorageTable:
                 root = root.astype(root.dtype.newbyteorder("="))
             offset_bytes = 0
             strides = root.strides
-        if arr.size == 0:
-            # NumPy's strides of an empty array are arbitrary: write torch's contiguous ones
+        if arr.size == 0 and not (viewable and keep_place):
             offset_bytes = 0
             strides, acc = [], itemsize
             for n in reversed(arr.shape):
@@ -639,7 +641,11 @@ def _strided_view(storage, np_dtype, storage_offset, size, stride):
             f"{storage_offset}, and itemsize {itemsize} requiring a storage size of "
             f"{need * itemsize} are out of bounds for storage of size {have * itemsize}")
     if 0 in size:
-        return np.ndarray(size, np_dtype, buffer=storage.raw[:0])
+        # torch keeps an empty tensor's offset and strides as written (no bounds to check)
+        ok = storage_offset * itemsize <= storage.raw.nbytes
+        return np.ndarray(size, np_dtype, buffer=storage.raw if ok else storage.raw[:0],
+                          offset=storage_offset * itemsize if ok else 0,
+                          strides=tuple(s * itemsize for s in stride))
     return np.ndarray(size, np_dtype, buffer=storage.raw, offset=storage_offset * itemsize,
                       strides=tuple(s * itemsize for s in stride))
 
@@ -1019,7 +1025,9 @@ def _load_zip(reader, restore_location, unpickler_factory, mmap_array):
                 raise RuntimeError(f"PytorchStreamReader failed reading file {name}: record "
                                    f"size {info.file_size} mismatch with dst size {nbytes}"
                                    + _CORRUPT_HINT)
-            raw = mmap_array[ofs:ofs + nbytes]
+            # through a memoryview, so the record (not the whole file) is the tensors' root
+            # array: storage_offset() counts from the storage's start, as in torch
+            raw = np.frombuffer(memoryview(mmap_array)[ofs:ofs + nbytes], np.uint8)
         else:
             info = reader._info(name)
             if info.file_size != nbytes:       # checked before allocating anything
@@ -1048,6 +1056,13 @@ class _TorchScript(Exception):
 _LEGACY_MAGIC_PREFIX = b"\x80"
 
 
+_HUGE_CLAIM = 1 << 28
+
+
+def _unexpected_eof(missing):
+    return f"unexpected EOF, expected {missing} more bytes. The file might be corrupted."
+
+
 def _load_legacy(f, restore_location, unpickler_factory, total_size):
     head = f.read(1)
     if not head:
@@ -1058,13 +1073,11 @@ def _load_legacy(f, restore_location, unpickler_factory, total_size):
                            "written by torch.save: it is neither a zip archive nor a legacy "
                            "torch.save stream)")
     f.seek(start)
-    try:
-        magic_number = unpickler_factory(f).load()
-    except Exception:
-        magic_number = None
+    # from here on a broken or truncated stream fails as torch's does (the unpickler's own
+    # EOFError / IndexError / struct.error, or torch's texts below)
+    magic_number = unpickler_factory(f).load()
     if magic_number != MAGIC_NUMBER:
-        raise RuntimeError("Invalid magic number; corrupt file? (this is not a checkpoint "
-                           "written by torch.save)")
+        raise RuntimeError("Invalid magic number; corrupt file?")
     protocol_version = unpickler_factory(f).load()
     if protocol_version != PROTOCOL_VERSION:
         raise RuntimeError(f"Invalid protocol version: {protocol_version}")
@@ -1087,7 +1100,9 @@ def _load_legacy(f, restore_location, unpickler_factory, total_size):
         location = _unpickler._decode_ascii(location)
         if root_key not in storages:
             nbytes = _nonneg_int(numel, "storage size") * dtype.itemsize
-            if total_size is not None and nbytes > total_size:
+            # torch allocates whatever the pickle claims; ember refuses a claim past the
+            # file's end only where allocating it would be costly (a hostile file)
+            if total_size is not None and nbytes > total_size and nbytes > _HUGE_CLAIM:
                 raise RuntimeError(f"storage {root_key!r} of {nbytes} bytes is larger than the "
                                    f"file ({total_size} bytes): the checkpoint is corrupted")
             st = _LoadedStorage(np.zeros(nbytes, np.uint8), dtype, location)
@@ -1112,16 +1127,16 @@ def _load_legacy(f, restore_location, unpickler_factory, total_size):
         raise RuntimeError("invalid storage key list in checkpoint")
     for key in keys:
         if key not in storages:
-            raise RuntimeError(f"storage key {key!r} not found in the checkpoint's objects")
+            raise AssertionError(f"storage key {key!r} not found in deserialized_objects")
         st = storages[key]
         count = f.read(8)
         if len(count) != 8:
-            raise RuntimeError("the checkpoint is truncated: storage data missing")
+            raise RuntimeError(_unexpected_eof(8 - len(count)))
         numel = struct.unpack("<q" if little else ">q", count)[0]
         if numel * st.dtype.itemsize != st.raw.nbytes:
-            raise RuntimeError(f"storage {key!r} has {numel} elements in the file but "
-                               f"{st.raw.nbytes // st.dtype.itemsize} in its pickle: the "
-                               "checkpoint is corrupted")
+            # torch's TORCH_CHECK with a printf-style text: the numbers are appended
+            raise RuntimeError("storage has wrong byte size: expected %ld got %ld"
+                               f"{numel * st.dtype.itemsize}{st.raw.nbytes}")
         view = memoryview(st.raw)
         got = 0
         while got < st.raw.nbytes:
@@ -1131,7 +1146,7 @@ def _load_legacy(f, restore_location, unpickler_factory, total_size):
                 n = len(chunk)
                 view[got:got + n] = chunk
             if not n:
-                raise RuntimeError("the checkpoint is truncated: storage data missing")
+                raise RuntimeError(_unexpected_eof(st.raw.nbytes - got))
             got += n
         if (sys.byteorder == "little") != little and st.dtype.itemsize > 1:
             st.raw.view(st.dtype.np).byteswap(inplace=True)
