@@ -528,7 +528,6 @@ def test_shuffle_gradcheck_double_backward():
 
 # -- F.pdist ----------------------------------------------------------------------------------
 
-@pytest.mark.skipif(not hasattr(ember, "pdist"), reason="ember.pdist not there yet")
 @pytest.mark.parametrize("p", [1.0, 2.0, 3.0])
 def test_functional_pdist(p):
     check_op(lambda lib, x: lib.nn.functional.pdist(x, p), [(4, 3)])
