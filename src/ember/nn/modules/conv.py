@@ -4,6 +4,7 @@ Each holds its settings as torch does (kernel_size, stride, ... as tuples), crea
 bias as torch does (weight (out, in/groups, *k), or (in, out/groups, *k) when transposed),
 draws them like torch's reset_parameters and calls the functional form."""
 import math
+from collections.abc import Iterable
 
 from ...ops.creation import empty
 from .. import functional as F
@@ -17,7 +18,9 @@ __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
 
 def _ntuple(n):
     def parse(x):
-        if isinstance(x, (list, tuple)):
+        # torch.nn.modules.utils._ntuple: any iterable (a str too: ConvTranspose2d's
+        # padding='same' becomes ('s', 'a', 'm', 'e') in torch) is made a tuple
+        if isinstance(x, Iterable):
             return tuple(x)
         return (x,) * n
     return parse

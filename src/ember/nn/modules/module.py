@@ -20,6 +20,7 @@ import functools
 import itertools
 import warnings
 import weakref
+from typing import Any, TypeVar
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
@@ -404,6 +405,7 @@ class Module:
 
     dump_patches = False
     _version = 1
+    T_destination = TypeVar("T_destination", bound=dict[str, Any])     # as torch's, in dir()
     training: bool
     call_super_init = False
     _compiled_call_impl = None
@@ -1514,30 +1516,118 @@ def _dtype_from_type_string(name):
     raise ValueError(f"invalid type: '{name}'")
 
 
-def _parse_to(args, kwargs):
-    """(device, dtype) from Module.to's arguments, as torch._C._nn._parse_to reads them."""
-    device = kwargs.pop("device", None)
-    dtype = kwargs.pop("dtype", None)
-    kwargs.pop("non_blocking", None)
-    kwargs.pop("copy", None)
-    kwargs.pop("memory_format", None)
-    if kwargs:
-        raise TypeError(f"to() received an invalid combination of arguments - got an "
-                        f"unexpected keyword argument '{next(iter(kwargs))}'")
-    for a in args:
-        if isinstance(a, _dtype.dtype):
-            dtype = a
-        elif isinstance(a, Tensor):
-            dtype = a.dtype
-        elif isinstance(a, (str, _device, int)) and not isinstance(a, bool):
-            device = a
-        elif isinstance(a, bool):
-            continue            # non_blocking given positionally
+_TO_SIGNATURES = (
+    ("device", "dtype", "non_blocking", "copy"),
+    ("dtype", "non_blocking", "copy"),
+    ("tensor", "non_blocking", "copy"),
+)
+_TO_EXPECTED = (
+    " * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, "
+    "bool copy = False, *, torch.memory_format memory_format = None)\n"
+    " * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n"
+    " * (Tensor tensor, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n")
+
+
+def _to_typename(v):
+    if isinstance(v, _dtype.dtype):
+        return "torch.dtype"
+    if isinstance(v, _device):
+        return "torch.device"
+    if isinstance(v, Tensor):
+        return "Tensor" if type(v) is Tensor or isinstance(v, Buffer) else type(v).__name__
+    return type(v).__name__
+
+
+_TO_PARAM_TYPES = {"device": "torch.device", "dtype": "torch.dtype", "tensor": "Tensor",
+                   "non_blocking": "bool", "copy": "bool",
+                   "memory_format": "torch.memory_format"}
+
+
+def _to_accepts(name, v, required):
+    if v is None:
+        return not required and name not in ("non_blocking", "copy")
+    if name == "device":
+        return isinstance(v, (str, _device, int)) and not isinstance(v, bool)
+    if name == "dtype":
+        return isinstance(v, _dtype.dtype)
+    if name == "tensor":        # torch's parser wraps a Python number as a 0-d tensor
+        return isinstance(v, (Tensor, bool, int, float, complex))
+    if name in ("non_blocking", "copy"):
+        return isinstance(v, bool)
+    return type(v).__name__ == "memory_format"
+
+
+def _to_raise_for_sig1(args, kwargs):
+    """torch's error when only the (device, dtype, non_blocking, copy, *, memory_format)
+    signature can take this many arguments: the first argument it cannot take."""
+    names = _TO_SIGNATURES[0] + ("memory_format",)
+    for i, name in enumerate(names):
+        if i < len(args) and i < 4:
+            v, where = args[i], f" (position {i + 1})"
+        elif name in kwargs:
+            v, where = kwargs[name], ""
         else:
-            raise TypeError(f"to() received an invalid combination of arguments - got "
-                            f"({type(a).__name__})")
-    if device is not None and not isinstance(device, int):
+            continue
+        if not _to_accepts(name, v, False):
+            raise TypeError(f"to(): argument '{name}'{where} must be {_TO_PARAM_TYPES[name]}, "
+                            f"not {_to_typename(v)}")
+    for k in kwargs:
+        if k not in names:
+            raise TypeError(f"to() got an unexpected keyword argument '{k}'")
+        if names.index(k) < len(args):
+            raise TypeError(f"to() got multiple values for argument '{k}'")
+
+
+def _to_match(sig, args, kwargs):
+    """The bound values if (args, kwargs) fit this signature of Tensor.to, else None."""
+    if len(args) > len(sig):
+        return None
+    bound = dict(zip(sig, args))
+    for k, v in kwargs.items():
+        if k in bound or (k not in sig and k != "memory_format"):
+            return None
+        bound[k] = v
+    required = sig[0] if sig[0] != "device" else None
+    if required is not None and required not in bound:
+        return None
+    if not all(_to_accepts(k, v, k == required) for k, v in bound.items()):
+        return None
+    return bound
+
+
+def _tensor_of(v):
+    from ...ops.creation import tensor
+    return tensor(v)
+
+
+def _parse_to(args, kwargs):
+    """(device, dtype) from Module.to's arguments, as torch._C._nn._parse_to reads them: the
+    three signatures of Tensor.to, torch's message when none fits."""
+    if len(args) + len(kwargs) == 5:     # only the first signature takes 5 arguments
+        if len(args) > 4:
+            raise TypeError(f"to() takes from 0 to 4 positional arguments but {len(args)} were "
+                            "given")
+        _to_raise_for_sig1(args, kwargs)
+    for sig in _TO_SIGNATURES:
+        bound = _to_match(sig, args, kwargs)
+        if bound is not None:
+            break
+    else:
+        got = [_to_typename(a) for a in args]
+        kw = [f"{k}={_to_typename(v)}" for k, v in reversed(list(kwargs.items()))]
+        desc = ", ".join(got + kw) if args else "".join(k + ", " for k in kw)
+        raise TypeError(f"to() received an invalid combination of arguments - got ({desc}), "
+                        f"but expected one of:\n{_TO_EXPECTED}")
+    device, dtype = bound.get("device"), bound.get("dtype")
+    if "tensor" in bound:
+        t = bound["tensor"]
+        dtype = t.dtype if isinstance(t, Tensor) else _tensor_of(t).dtype
+    if isinstance(device, int):
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+    if device is not None:
         require_cpu(device)     # raises for anything but the CPU, as torch's CPU build
-    elif isinstance(device, int):
-        require_cpu("cuda")
+    if "copy" in bound:         # given at all, even False
+        raise RuntimeError(".to() does not accept copy argument")
     return device, dtype
