@@ -342,7 +342,7 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("name,kw", BAD, ids=[f"{n}-{kw}" for n, kw in BAD])
+@pytest.mark.parametrize("name,kw", BAD, ids=[f"{n}-{i}" for i, (n, _) in enumerate(BAD)])
 def test_fuzz_optimizer_errors(name, kw):
     """Bad hyperparameters raise at torch's moment (construction or step) with its text."""
     def run(lib):
@@ -664,7 +664,7 @@ SCHED_BAD = [
 ]
 
 
-@pytest.mark.parametrize("name,kw", SCHED_BAD, ids=[f"{n}-{kw}" for n, kw in SCHED_BAD])
+@pytest.mark.parametrize("name,kw", SCHED_BAD, ids=[f"{n}-{i}" for i, (n, _) in enumerate(SCHED_BAD)])
 def test_fuzz_lr_scheduler_errors(name, kw):
     def run(lib):
         opt = _sched_opt(lib, 2, True)
