@@ -686,8 +686,9 @@ def _is_cpu(self):
 
 
 def _is_inference(self):
-    """False: ember keeps no inference tensors (inference_mode acts as no_grad)."""
-    return False
+    """Whether self was made in inference_mode (its version counter says so)."""
+    from .autograd.grad_mode import InferenceVersion
+    return type(self._vc) is InferenceVersion
 
 
 def _is_pinned(self, device=None):

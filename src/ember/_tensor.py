@@ -32,6 +32,7 @@ import numpy as np
 from . import _dtype
 from ._dtype import from_numpy_dtype
 from .autograd import grad_mode as _gm
+from .autograd.grad_mode import InferenceVersion as _InferenceVersion, _inference_flag
 from .autograd.node import AccumulateGrad
 
 __all__ = ["Tensor", "Size"]
@@ -128,7 +129,7 @@ def _make(data):
     t.grad_fn = None
     t._output_nr = 0
     t._grad = None
-    t._vc = [0]
+    t._vc = _InferenceVersion((0,)) if _inference_flag[0] else [0]
     t._base = None
     t._views = None
     t._view_meta = None
@@ -247,6 +248,11 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if self.grad_fn is not None:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables."
+                               + ("" if flag else " If you want to use a computed variable in "
+                                  "a subgraph that doesn't require differentiation use "
+                                  "var_no_grad = var.detach()."))
         if flag and self.grad_fn is None and self._data.dtype.kind not in "fc":
             from .autograd._explain import int_requires_grad
             raise int_requires_grad(RuntimeError("only Tensors of floating point and complex "
@@ -265,19 +271,23 @@ class Tensor:
             from .autograd._explain import int_requires_grad
             raise int_requires_grad(RuntimeError("only Tensors of floating point dtype can "
                                                  "require gradients"), self._data.dtype)
+        if requires_grad and type(self._vc) is _InferenceVersion and not _gm._inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside "
+                               "InferenceMode is not allowed.")
         self._requires_grad = bool(requires_grad)
         return self
 
     @property
     def grad(self):
-        if self.grad_fn is not None and not self._retains_grad:
+        if self.grad_fn is not None and not self._retains_grad and self._grad is None:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
                 "Its .grad attribute won't be populated during autograd.backward(). If you "
                 "indeed want the .grad field to be populated for a non-leaf Tensor, use "
                 ".retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
                 "mistake, make sure you access the leaf Tensor instead. See "
-                "github.com/pytorch/pytorch/pull/30531 for more information.",
+                "github.com/pytorch/pytorch/pull/30531 for more information. (Triggered "
+                "internally at /__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)",
                 UserWarning, stacklevel=2)
         return self._grad
 
@@ -319,6 +329,8 @@ class Tensor:
 
     @property
     def _version(self):
+        if type(self._vc) is _InferenceVersion:
+            raise RuntimeError("Inference tensors do not track version counter.")
         return self._vc[0]
 
     @property
@@ -355,8 +367,7 @@ class Tensor:
     # -- autograd -----------------------------------------------------------------------
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         from .autograd.engine import backward
-        backward((self,), None if gradient is None else (gradient,), retain_graph,
-                 create_graph, inputs=inputs)
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def retain_grad(self):
         if self.grad_fn is None:
@@ -434,7 +445,7 @@ class Tensor:
         return t
 
     def detach_(self):
-        if self._base is not None and self._base._requires_grad:
+        if self._base is not None:
             raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are "
                                "using DistributedDataParallel (DDP) for training, and "
                                "gradient_as_bucket_view is set as True, gradients are views "
@@ -544,9 +555,11 @@ def _shape_list(shape):
 
 def _c_name(dt):
     """The C++ scalar name torch prints in some messages ('float', 'double', 'long', ...)."""
-    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long",
-            "int32": "int", "int16": "short", "int8": "signed char", "uint8": "unsigned char",
-            "bool": "bool"}.get(dt.name, dt.name)
+    return {"float32": "float", "float64": "double", "float16": "c10::Half",
+            "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool", "complex64": "c10::complex<float>",
+            "complex128": "c10::complex<double>"}.get(dt.name, dt.name)
 
 
 def _rebuild(data, requires_grad):
@@ -558,9 +571,26 @@ def _rebuild(data, requires_grad):
 def _call_tensor_hook(hook, g):
     """Run a user's tensor hook on a gradient given as an array or a Tensor."""
     if isinstance(g, Tensor):
-        return hook(g)
-    r = hook(_make(_as_array(g)))
+        return _check_hook_result(hook, g, hook(g))
+    g = _make(_as_array(g))
+    r = _check_hook_result(hook, g, hook(g))
     return None if r is None else r._data
+
+
+def _check_hook_result(hook, g, r):
+    """torch's check_single_result: a hook must return a Tensor (or None) of g's type and
+    size."""
+    if r is None:
+        return None
+    if not isinstance(r, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(r).__name__}'")
+    name = getattr(hook, "__name__", None) or repr(hook)
+    if r._data.dtype != g._data.dtype:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was "
+                           f"torch.{g.dtype._legacy} got torch.{r.dtype._legacy})")
+    if r._data.shape != g._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+    return r
 
 
 # The ops modules bind their functions as methods at their end; importing them here means

@@ -41,49 +41,104 @@ def _tensor_cls():
     return _cls
 
 
+def _as_tuple(x, n):
+    """torch's _tensor_or_tensors_to_tuple."""
+    Tensor, _ = _tensor_cls()
+    if x is None:
+        return (None,) * n
+    if isinstance(x, Tensor):
+        return (x,)
+    return tuple(x)
+
+
 def _make_roots(tensors, grad_tensors, create_graph, who):
+    """torch's _make_grads, then the C++ engine's checks of the roots."""
     Tensor, _make = _tensor_cls()
+    from .._tensor import Size
+    grads = _as_tuple(grad_tensors, len(tensors))
+    made = []
+    for i, (t, g) in enumerate(zip(tensors, grads)):
+        if not isinstance(t, Tensor):
+            raise AssertionError("Expected output to be a torch.Tensor")
+        if isinstance(g, Tensor):
+            if g._data.shape != t._data.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{grads.index(g)}] has a shape of "
+                    f"{Size(g._data.shape)} and output[{tensors.index(t)}] has a shape "
+                    f"of {Size(t._data.shape)}.")
+            if (t._data.dtype.kind == "c") != (g._data.dtype.kind == "c"):
+                raise RuntimeError(
+                    "For complex Tensors, both grad_output and output are required to have "
+                    f"the same dtype. Mismatch in dtype: grad_output[{grads.index(g)}] "
+                    f"has a dtype of {g.dtype} and output[{tensors.index(t)}] has a "
+                    f"dtype of {t.dtype}.")
+        elif g is None:
+            if t._requires_grad:
+                if t._data.size != 1:
+                    raise _explain.non_scalar_backward(
+                        RuntimeError("grad can be implicitly created only for scalar outputs"),
+                        t, who)
+                if t._data.dtype.kind != "f":
+                    raise RuntimeError("grad can be implicitly created only for real scalar "
+                                       "outputs but got " + repr(t.dtype))
+                g = _make(np.ones_like(t._data))
+        else:
+            raise TypeError("gradients can be either Tensors or None, but got "
+                            + type(g).__name__)
+        made.append(g)
+    if len(tensors) != len(made):
+        raise RuntimeError(f"got {len(tensors)} tensors and {len(made)} gradients")
     roots = []
-    for i, t in enumerate(tensors):
+    for i, (t, g) in enumerate(zip(tensors, made)):
         if not t._requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not "
                                "have a grad_fn")
-        g = None if grad_tensors is None else grad_tensors[i]
         if g is None:
-            if t._data.size != 1:
-                raise _explain.non_scalar_backward(
-                    RuntimeError("grad can be implicitly created only for scalar outputs"), t,
-                    who)
-            if t._data.dtype.kind != "f":
-                raise RuntimeError("grad can be implicitly created only for real scalar "
-                                   "outputs but got " + repr(t.dtype))
-            g = np.ones_like(t._data)
-            if create_graph:
-                g = _make(g)
-        else:
-            if not isinstance(g, Tensor):
-                g = Tensor(g) if not isinstance(g, (int, float)) else _make(
-                    np.full(t._data.shape, g, t._data.dtype))
-            if g._data.shape != t._data.shape:
-                from .._tensor import Size
-                raise RuntimeError(
-                    f"Mismatch in shape: grad_output[{i}] has a shape of "
-                    f"{Size(g._data.shape)} and output[{i}] has a shape of "
-                    f"{Size(t._data.shape)}.")
-            if not create_graph:
-                g = g._data
-        roots.append((t._grad_node(), t._output_nr, g))
+            continue
+        if g._data.dtype != t._data.dtype:
+            # the engine casts a root gradient to its output's dtype (validate_outputs)
+            g = g.to(t.dtype) if create_graph else _make(g._data.astype(t._data.dtype))
+        roots.append((t._grad_node(), t._output_nr, g if create_graph else g._data))
     return roots
+
+
+def _check_input(t):
+    Tensor, _ = _tensor_cls()
+    if not isinstance(t, Tensor):
+        raise RuntimeError("all inputs have to be Tensors or GradientEdges, but got "
+                           + type(t).__name__)
+
+
+def _input_tuple(inputs, who):
+    """inputs= of backward()/grad(): a tensor, a sequence, or a dict (its values)."""
+    Tensor, _ = _tensor_cls()
+    if isinstance(inputs, Tensor):
+        return (inputs,)
+    if type(inputs) is dict:
+        return tuple(inputs.values())
+    from collections.abc import Mapping
+    if isinstance(inputs, Mapping):
+        raise TypeError(f"`inputs` argument to `{who}()` must be a dict, not "
+                        f"{type(inputs).__name__}. Other Mapping types are not supported.")
+    return tuple(inputs)
+
+
+_CYCLE_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the "
+    "parameter and its gradient which can cause a memory leak. We recommend using "
+    "autograd.grad when creating the graph to avoid this. If you have to use this function, "
+    "make sure to reset the .grad fields of your parameters to None after use to break the "
+    "cycle and avoid the leak. (Triggered internally at "
+    "/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)")
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              grad_variables=None, inputs=None):
     """Accumulate d(tensors)/d(leaves) into the leaves' .grad."""
     roots, retain_graph, targets = _backward_roots(tensors, grad_tensors, retain_graph,
-                                                   create_graph, inputs, 4)
+                                                   create_graph, inputs, 4, grad_variables)
     captured = None if targets is None else [None] * len(targets)
     _drain(_walk(roots, retain_graph, create_graph, targets, True, False, captured))
-    _backward_inputs(targets, captured)
 
 
 def backward_steps(tensors, grad_tensors=None, retain_graph=None, inputs=None):
@@ -93,82 +148,88 @@ def backward_steps(tensors, grad_tensors=None, retain_graph=None, inputs=None):
                                                    inputs, 4)
     captured = None if targets is None else [None] * len(targets)
     yield from _walk(roots, retain_graph, False, targets, True, True, captured)
-    _backward_inputs(targets, captured)
 
 
-def _backward_roots(tensors, grad_tensors, retain_graph, create_graph, inputs, stacklevel):
+def _backward_roots(tensors, grad_tensors, retain_graph, create_graph, inputs, stacklevel,
+                    grad_variables=None):
     """backward()'s arguments checked: (roots, retain_graph, targets or None)."""
     Tensor, _ = _tensor_cls()
-    if isinstance(tensors, Tensor):
-        tensors = (tensors,)
-    tensors = tuple(tensors)
-    if isinstance(grad_tensors, Tensor):
-        grad_tensors = (grad_tensors,)
-    if retain_graph is None:
-        retain_graph = create_graph
+    if grad_variables is not None:
+        warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.",
+                      FutureWarning, stacklevel=stacklevel)
+        if grad_tensors is None:
+            grad_tensors = grad_variables
+        else:
+            raise RuntimeError("`grad_tensors` and `grad_variables` (deprecated) arguments "
+                               "both passed to `backward()`. Please only use `grad_tensors`.")
     targets = None
     if inputs is not None:
-        if isinstance(inputs, Tensor):
-            inputs = (inputs,)
-        if len(inputs) == 0:
+        targets = list(_input_tuple(inputs, "backward"))
+        if not targets:
             raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
-        targets = [t for t in inputs]
+    tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
     roots = _make_roots(tensors, grad_tensors, create_graph, "backward")
-    if create_graph and inputs is None:
-        warnings.warn(
-            "Using backward() with create_graph=True will create a reference cycle between the "
-            "parameter and its gradient which can cause a memory leak. We recommend using "
-            "autograd.grad when creating the graph to avoid this. If you have to use this "
-            "function, make sure to reset the .grad fields of your parameters to None after use "
-            "to break the cycle and avoid the leak.", UserWarning, stacklevel=stacklevel)
-    return roots, retain_graph, targets
-
-
-def _backward_inputs(targets, captured):
-    """backward(inputs=...): non-leaf inputs get their .grad too."""
     if targets is not None:
-        _, _make = _tensor_cls()
-        for t, g in zip(targets, captured):
-            if t.grad_fn is not None and g is not None:
-                g = g if hasattr(g, "_data") else _make(np.array(g, dtype=t._data.dtype))
-                t._grad = g if t._grad is None else t._grad + g
+        for t in targets:
+            _check_input(t)
+            # torch's engine retains the grad of every input (non-leaf ones keep it)
+            t.retain_grad()
+            if not t._requires_grad:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+    if retain_graph is None:
+        retain_graph = create_graph
+    if create_graph:
+        warnings.warn(_CYCLE_WARNING, UserWarning, stacklevel=stacklevel)
+    return roots, retain_graph, targets
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """d(outputs)/d(inputs) returned as a tuple, without touching any .grad."""
     Tensor, _make = _tensor_cls()
-    single = isinstance(inputs, Tensor)
-    if isinstance(outputs, Tensor):
-        outputs = (outputs,)
-    if single:
-        inputs = (inputs,)
-    inputs = tuple(inputs)
-    if isinstance(grad_outputs, Tensor):
-        grad_outputs = (grad_outputs,)
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when "
+                         "materialize_grads=True, but got: allow_unused=False.")
     if allow_unused is None:
         allow_unused = materialize_grads
-    if retain_graph is None:
-        retain_graph = create_graph
+    outputs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
+    as_dict = type(inputs) is dict
+    keys = tuple(inputs.keys()) if as_dict else None
+    inputs = _input_tuple(inputs, "grad")
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
+    if is_grads_batched:
+        raise NotImplementedError("ember does not support autograd.grad(is_grads_batched=True)")
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to "
+                      "True). To accumulate gradient for other parts of the graph, please use "
+                      "torch.autograd.backward.", FutureWarning, stacklevel=2)
+    roots = _make_roots(outputs, grad_outputs, create_graph, "grad")
     for t in inputs:
+        _check_input(t)
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    roots = _make_roots(tuple(outputs), grad_outputs, create_graph, "grad")
+    if retain_graph is None:
+        retain_graph = create_graph
     captured = [None] * len(inputs)
     _drain(_walk(roots, retain_graph, create_graph, list(inputs), False, False, captured))
     result = []
     for i, (t, g) in enumerate(zip(inputs, captured)):
         if g is None:
-            if materialize_grads:
-                g = np.zeros_like(t._data)
-            elif not allow_unused:
+            if not allow_unused:
                 raise RuntimeError(f"The differentiated Tensor at index {i} appears to not "
                                    "have been used in the graph. Set allow_unused=True if "
                                    "this is the desired behavior.")
+            if materialize_grads:
+                z = _make(np.zeros_like(t._data))
+                z._requires_grad = bool(create_graph)
+                result.append(z)
             else:
                 result.append(None)
-                continue
+            continue
         result.append(g if isinstance(g, Tensor) else _make(np.array(g, dtype=t._data.dtype)))
+    if as_dict:
+        return dict(zip(keys, result))
     return tuple(result)
 
 
@@ -293,13 +354,26 @@ def _walk(roots, retain_graph, create_graph, targets, accumulate, trace, results
             # so the dependency counts of the nodes after it still reach zero.
             grads = buffers.pop(node, None) or [None]
 
+            # torch's order: tensor hooks, then retain_grad, then the node's own pre-hooks
+            user_pre = None
             if node._pre_hooks:
                 for hook in node._pre_hooks:
+                    if not hasattr(hook, "tensor_hook"):
+                        user_pre = True
+                        continue
                     r = hook(grads)
                     if r is not None:
                         grads = list(r)
             if node._retain:
                 _retain_grads(node, grads, _make)
+            if user_pre:
+                for hook in node._pre_hooks:
+                    if not hasattr(hook, "tensor_hook"):
+                        wrapped = _wrap_all(grads, _make)
+                        r = hook(wrapped)
+                        if r is not None:
+                            grads = list(_unwrap_all(_check_hook_values(hook, wrapped, r),
+                                                     create_graph))
 
             if type(node) is AccumulateGrad:
                 if node.variable._hooks and grads[0] is not None:
@@ -308,13 +382,21 @@ def _walk(roots, retain_graph, create_graph, targets, accumulate, trace, results
                         r = _call_tensor_hook(hook, grads[0])
                         if r is not None:
                             grads[0] = r
+                ran = accumulate and grads[0] is not None
                 if capture is not None and node in capture:
                     for i, _ in capture[node]:
                         results[i] = grads[0]
-                    if accumulate and grads[0] is not None:
+                    if ran:
                         node.apply(grads)
-                elif accumulate and capture is None and grads[0] is not None:
+                elif ran and capture is None:
                     node.apply(grads)
+                else:
+                    ran = False
+                if ran and node._hooks:
+                    for hook in node._hooks:
+                        r = hook((), _wrap_all(grads, _make))
+                        if r is not None:
+                            _check_hook_values(hook, (), r)
                 if trace:
                     yield from _pause(node, grads, (), (prev_mode, prev_cg), create_graph)
                 continue
@@ -338,9 +420,10 @@ def _walk(roots, retain_graph, create_graph, targets, accumulate, trace, results
                 outs = node.apply(grads)
             if node._hooks:
                 for hook in node._hooks:
-                    r = hook(_wrap_all(outs, _make), _wrap_all(grads, _make))
+                    wrapped = _wrap_all(outs, _make)
+                    r = hook(wrapped, _wrap_all(grads, _make))
                     if r is not None:
-                        outs = _unwrap_all(r, create_graph)
+                        outs = _unwrap_all(_check_hook_values(hook, wrapped, r), create_graph)
             if check_nan:
                 _explain.check_nan(node, outs)
             if not retain_graph:
@@ -391,6 +474,26 @@ def _retain_grads(node, grads, _make):
             t._grad = g
         else:
             t._grad = t._grad + g
+
+
+def _check_hook_values(hook, values, result):
+    """torch's check of what a node hook returned: a tuple as long as values, each item
+    None or a Tensor of the value's type and size."""
+    from .._tensor import _check_hook_result
+    if not isinstance(result, tuple):
+        raise TypeError(f"expected tuple, but hook returned '{type(result).__name__}'")
+    if len(result) != len(values):
+        name = getattr(hook, "__name__", None) or repr(hook)
+        raise RuntimeError(f"hook '{name}' has returned an incorrect number of values (got "
+                           f"{len(result)}, but expected {len(values)})")
+    for v, r in zip(values, result):
+        if r is not None and v is not None:
+            _check_hook_result(hook, v, r)
+        elif r is not None:
+            from .._tensor import Tensor
+            if not isinstance(r, Tensor):
+                raise TypeError(f"expected Variable, but hook returned '{type(r).__name__}'")
+    return result
 
 
 def _wrap_all(gs, _make):

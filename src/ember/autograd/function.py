@@ -179,6 +179,10 @@ class Function(metaclass=_FunctionMeta):
             return outputs
         ctx._input_meta = tuple((a._data.shape, a._data.dtype) if isinstance(a, Tensor)
                                 else None for a in args)
+        for d in ctx.dirty_tensors:
+            if d.grad_fn is None and d._requires_grad:
+                raise RuntimeError("a leaf Variable that requires grad has been used in an "
+                                   "in-place operation.")
         non_diff = {id(t) for t in ctx.non_differentiable}
         result = []
         meta = []
@@ -202,18 +206,59 @@ class Function(metaclass=_FunctionMeta):
             result.append(o)
         ctx._out_meta = tuple(meta)
         saved = tuple(ctx.to_save)
+        for i, t in enumerate(saved):
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(f"save_for_backward can only save variables, but argument {i} "
+                                f"is of type {type(t).__name__}")
+            if t is not None and type(t._vc) is not list:
+                raise RuntimeError(_gm.INFERENCE_SAVED)
         ctx.saved = saved
         ctx.versions = tuple(None if t is None else t._vc[0] for t in saved)
         ctx.to_save = ()
         return result[0] if single else tuple(result)
 
 
+class Error(Node):
+    """What a @once_differentiable backward's outputs hang from under create_graph: it raises
+    when a second backward reaches it (torch's DelayedError -> Error node)."""
+    __slots__ = ()
+
+    def apply(self, grads):
+        raise RuntimeError("trying to differentiate twice a function that was marked with "
+                           "@once_differentiable")
+
+
 def once_differentiable(fn):
-    """Marks a backward as not differentiable twice (runs it without recording)."""
+    """Marks a backward as not differentiable twice: it runs without recording, and under
+    create_graph its outputs raise if differentiated (torch's wrapper)."""
     import functools
 
     @functools.wraps(fn)
     def wrapper(ctx, *args):
+        from .._tensor import Tensor, _make
+        from ..ops._base import _edge
         with _gm.no_grad():
-            return fn(ctx, *args)
+            outputs = fn(ctx, *args)
+        if not _gm._enabled:
+            return outputs
+        if not any(isinstance(a, Tensor) and a._requires_grad for a in args):
+            return outputs
+        single = not isinstance(outputs, tuple)
+        outs = (outputs,) if single else outputs
+        leaves = []
+        for o in outs:
+            if o is not None:
+                o = _make(o._data)
+                o._requires_grad = True
+            leaves.append(o)
+        node = Error(tuple(_edge(v) if v is not None else (None, 0) for v in leaves))
+        result = []
+        for i, v in enumerate(leaves):
+            if v is not None:
+                v = _make(v._data)
+                v._requires_grad = True
+                v.grad_fn = node
+                v._output_nr = i
+            result.append(v)
+        return result[0] if single else tuple(result)
     return wrapper

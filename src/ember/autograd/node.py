@@ -26,7 +26,7 @@ __all__ = ["Node", "AccumulateGrad", "OUTPUT"]
 
 OUTPUT = object()          # marks "the op's own output" in Node.saved
 # Nodes torch implements by hand in C++: their name() carries the namespace.
-_CPP_NAMES = frozenset({"AccumulateGrad", "CopySlices", "CopyBackwards"})
+_CPP_NAMES = frozenset({"AccumulateGrad", "CopySlices", "CopyBackwards", "Error"})
 
 
 class _Freed(tuple):
@@ -102,6 +102,22 @@ class Node:
             self._pre_hooks = []
         self._pre_hooks.append(fn)
         return _RemovableHandle(self._pre_hooks, fn)
+
+    def __call__(self, *grads):
+        """grad_fn(*grad_outputs): this node's backward formula applied directly (recording
+        a graph when grad mode is on), as torch's nodes are callable."""
+        from .._tensor import Tensor, _make
+        from . import grad_mode as _gm
+        create_graph = _gm._enabled
+        prev = _state["create_graph"]
+        _state["create_graph"] = create_graph
+        try:
+            outs = self.apply([g if g is None or create_graph else g._data for g in grads])
+        finally:
+            _state["create_graph"] = prev
+        res = tuple(None if o is None else o if isinstance(o, Tensor) else _make(np.asarray(o))
+                    for o in outs)
+        return res[0] if len(res) == 1 else res
 
     # -- saved values -----------------------------------------------------------------
     def unpack(self):
@@ -199,7 +215,7 @@ def _unshared(g, like):
     Anyone else holding the memory (another edge, a hook, a saved tensor, a view) holds a
     reference to g or to its base, so the reference counts tell."""
     if type(g) is not np.ndarray or g.dtype != like.dtype or g.shape != like.shape \
-            or not g.flags.writeable or (like.flags.c_contiguous and not g.flags.c_contiguous):
+            or not g.flags.writeable or not _same_layout(g, like):
         return False
     base = g.base
     if base is not None and (type(base) is not np.ndarray or base.base is not None
@@ -207,6 +223,35 @@ def _unshared(g, like):
         return False
     # the buffer list, apply's local, this call's argument, getrefcount's argument
     return _refcount(g) <= 4
+
+
+def _dense(a):
+    """torch's is_non_overlapping_and_dense: the elements fill a block without gaps."""
+    if a.flags.c_contiguous or a.flags.f_contiguous:
+        return True
+    expected = a.itemsize
+    for stride, size in sorted((abs(st), sz) for st, sz in zip(a.strides, a.shape) if sz != 1):
+        if stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def _same_layout(g, like):
+    """Whether g obeys torch's gradient layout contract for a parameter like: row-major
+    for a row-major (or non-dense) parameter, the parameter's strides for a dense one."""
+    if like.flags.c_contiguous or not _dense(like):
+        return g.flags.c_contiguous
+    return all(a == b for a, b, n in zip(g.strides, like.strides, like.shape) if n != 1)
+
+
+def _grad_like(g, like):
+    """A fresh copy of gradient g laid out as torch lays out a new .grad of like."""
+    if like.flags.c_contiguous or not _dense(like):
+        return np.array(g, dtype=like.dtype, copy=True, order="C")
+    out = np.empty_like(like)           # order K: the parameter's strides
+    np.copyto(out, g, casting="unsafe")
+    return out
 
 
 class AccumulateGrad(Node):
@@ -235,20 +280,30 @@ class AccumulateGrad(Node):
                     # A fresh, writable copy: the array may be shared with other edges.
                     # Laid out as the variable is (torch's layout contract: a row-major
                     # parameter gets a row-major .grad, whatever strides the gradient had).
-                    var._grad = _make(np.array(g, dtype=var._data.dtype, copy=True,
-                                               order="C" if var._data.flags.c_contiguous
-                                               else "K"))
-            elif old.grad_fn is None and old._data.flags.writeable:
+                    var._grad = _make(_grad_like(g, var._data))
+            elif old._data.flags.writeable:
+                # torch adds in place (under no_grad): a .grad that has a graph of its own
+                # (from create_graph=True) keeps its grad_fn
                 np.add(old._data, g, out=old._data, casting="unsafe")
                 old._vc[0] += 1
                 if _count_accumulations:
                     from ._explain import count_accumulation
                     count_accumulation(var, old)
             else:
-                var._grad = _make(old._data + g)
+                od = old._data
+                if any(st == 0 and n > 1 for st, n in zip(od.strides, od.shape)):
+                    raise RuntimeError(
+                        "unsupported operation: more than one element of the written-to "
+                        "tensor refers to a single memory location. Please clone() the tensor "
+                        "before performing the operation.")
+                var._grad = _make(od + g)
         else:  # create_graph: keep the graph of the gradient
             old = var._grad
-            var._grad = g if old is None else old + g
+            if old is None:
+                # torch's clone_obey_contract: new_empty_strided(...).copy_(g)
+                var._grad = _make(_grad_like(g._data, var._data)).copy_(g)
+            else:
+                var._grad = old + g
         if var._post_acc_hooks:
             _run_post_accumulate_grad_hooks(var)
         return ()

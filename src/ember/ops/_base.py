@@ -48,6 +48,8 @@ def _versions(saved):
         if s is OUTPUT:
             out.append(0)
         elif isinstance(s, Tensor):
+            if type(s._vc) is not list:
+                raise RuntimeError(_gm.INFERENCE_SAVED)
             out.append(s._vc[0])
         else:
             out.append(None)
@@ -64,6 +66,8 @@ def _attach(node, t, saved):
                 versions.append(0)
                 node.out = (t._data, t._vc)
             elif isinstance(s, Tensor):
+                if type(s._vc) is not list:
+                    raise RuntimeError(_gm.INFERENCE_SAVED)
                 versions.append(s._vc[0])
             else:
                 versions.append(None)
