@@ -167,22 +167,18 @@ def _unsupported_global(full_path):
         "this global if you trust this class/function.")
 
 
-# Opcodes, as single byte values.
-_MARK, _STOP, _POP, _POP_MARK, _DUP = b"(", b".", b"0", b"1", b"2"
-_BININT, _BININT1, _BININT2, _LONG1, _LONG4 = b"J", b"K", b"M", b"\x8a", b"\x8b"
+# Opcodes, as single byte values: the ones torch 2.13's weights_only unpickler reads.
+_MARK, _STOP = b"(", b"."
+_BININT, _BININT1, _BININT2, _LONG1 = b"J", b"K", b"M", b"\x8a"
 _NONE, _NEWTRUE, _NEWFALSE, _BINFLOAT = b"N", b"\x88", b"\x89", b"G"
-_BINUNICODE, _SHORT_BINUNICODE, _BINUNICODE8 = b"X", b"\x8c", b"\x8d"
-_SHORT_BINSTRING, _BINSTRING = b"U", b"T"
-_BINBYTES, _SHORT_BINBYTES, _BINBYTES8, _BYTEARRAY8 = b"B", b"C", b"\x8e", b"\x96"
+_BINUNICODE, _SHORT_BINSTRING = b"X", b"U"
 _EMPTY_TUPLE, _TUPLE, _TUPLE1, _TUPLE2, _TUPLE3 = b")", b"t", b"\x85", b"\x86", b"\x87"
 _EMPTY_LIST, _APPEND, _APPENDS = b"]", b"a", b"e"
-_EMPTY_DICT, _SETITEM, _SETITEMS = b"}", b"s", b"u"
-_EMPTY_SET, _ADDITEMS, _FROZENSET = b"\x8f", b"\x90", b"\x91"
-_GLOBAL, _STACK_GLOBAL, _REDUCE, _NEWOBJ, _NEWOBJ_EX, _BUILD = (
-    b"c", b"\x93", b"R", b"\x81", b"\x92", b"b")
+_EMPTY_DICT, _SETITEM, _SETITEMS, _EMPTY_SET = b"}", b"s", b"u", b"\x8f"
+_GLOBAL, _REDUCE, _NEWOBJ, _BUILD = b"c", b"R", b"\x81", b"b"
 _BINPERSID = b"Q"
-_BINGET, _LONG_BINGET, _BINPUT, _LONG_BINPUT, _MEMOIZE = b"h", b"j", b"q", b"r", b"\x94"
-_PROTO, _FRAME = b"\x80", b"\x95"
+_BINGET, _LONG_BINGET, _BINPUT, _LONG_BINPUT = b"h", b"j", b"q", b"r"
+_PROTO = b"\x80"
 # The opcodes torch 2.13's weights_only unpickler reads; any other is refused as torch refuses
 # it ("Unsupported operand N"), so a protocol 3-5 pickle fails here as it does in torch.
 _TORCH_OPCODES = frozenset([
@@ -260,22 +256,15 @@ class Unpickler:
             if key == _GLOBAL:
                 module, name = _read_global_instruction(self.readline)
                 self.append(self._resolve(module, name))
-            elif key == _STACK_GLOBAL:
-                name = self.stack.pop()
-                module = self.stack.pop()
-                if type(name) is not str or type(module) is not str:
-                    raise UnpicklingError("STACK_GLOBAL requires str")
-                self.append(self._resolve(module, name))
-            elif key == _NEWOBJ or key == _NEWOBJ_EX:
-                kwargs = self.stack.pop() if key == _NEWOBJ_EX else {}
+            elif key == _NEWOBJ:
                 args = self.stack.pop()
                 cls = self.stack.pop()
-                if type(args) is not tuple or type(kwargs) is not dict:
+                if type(args) is not tuple:
                     raise UnpicklingError("NEWOBJ expects a tuple of arguments")
                 if cls is Parameter:
-                    self.append(Parameter(*args, **kwargs))
+                    self.append(Parameter(*args))
                 elif self._is_allowed(cls) and isinstance(cls, type):
-                    self.append(cls.__new__(cls, *args, **kwargs))
+                    self.append(cls.__new__(cls, *args))
                 else:
                     raise UnpicklingError(
                         "Can only create new object for nn.Parameter or classes allowlisted "
@@ -345,25 +334,10 @@ class Unpickler:
                 self._check_set_item_target("SETITEMS")
                 for i in range(0, len(items), 2):
                     self.stack[-1][items[i]] = items[i + 1]
-            elif key == _ADDITEMS:
-                items = self.pop_mark()
-                set_obj = self.stack[-1]
-                if type(set_obj) is not set:
-                    raise UnpicklingError(f"Can only add items to sets, but got {type(set_obj)}")
-                set_obj.update(items)
             elif key == _MARK:
                 self.metastack.append(self.stack)
                 self.stack = []
                 self.append = self.stack.append
-            elif key == _POP:
-                if self.stack:
-                    self.stack.pop()
-                else:
-                    self.pop_mark()
-            elif key == _POP_MARK:
-                self.pop_mark()
-            elif key == _DUP:
-                self.append(self.stack[-1])
             elif key == _TUPLE:
                 items = self.pop_mark()
                 self.append(tuple(items))
@@ -373,8 +347,6 @@ class Unpickler:
                 self.stack[-2:] = [(self.stack[-2], self.stack[-1])]
             elif key == _TUPLE3:
                 self.stack[-3:] = [(self.stack[-3], self.stack[-2], self.stack[-1])]
-            elif key == _FROZENSET:
-                self.append(frozenset(self.pop_mark()))
             # Basic types construction
             elif key == _NONE:
                 self.append(None)
@@ -398,29 +370,17 @@ class Unpickler:
                 self.append(struct.unpack("<H", self._read_exact(2))[0])
             elif key == _BINFLOAT:
                 self.append(struct.unpack(">d", self._read_exact(8))[0])
-            elif key in (_BINUNICODE, _SHORT_BINUNICODE, _BINUNICODE8):
-                size = {_BINUNICODE: "<I", _SHORT_BINUNICODE: "<B", _BINUNICODE8: "<Q"}[key]
-                strlen = struct.unpack(size, self._read_exact(struct.calcsize(size)))[0]
+            elif key == _BINUNICODE:
+                strlen = struct.unpack("<I", self._read_exact(4))[0]
                 if strlen > maxsize:
                     raise UnpicklingError("String is too long")
                 self.append(str(self._read_exact(strlen), "utf-8", "surrogatepass"))
-            elif key in (_SHORT_BINSTRING, _BINSTRING):
-                size = "<B" if key == _SHORT_BINSTRING else "<i"
-                strlen = struct.unpack(size, self._read_exact(struct.calcsize(size)))[0]
-                if strlen < 0:
-                    raise UnpicklingError("BINSTRING pickle has negative byte count")
+            elif key == _SHORT_BINSTRING:
+                strlen = self._read_exact(1)[0]
                 strdata = self._read_exact(strlen)
                 if self.encoding != "bytes":
                     strdata = strdata.decode(self.encoding, "strict")
                 self.append(strdata)
-            elif key in (_BINBYTES, _SHORT_BINBYTES, _BINBYTES8, _BYTEARRAY8):
-                size = {_BINBYTES: "<I", _SHORT_BINBYTES: "<B", _BINBYTES8: "<Q",
-                        _BYTEARRAY8: "<Q"}[key]
-                n = struct.unpack(size, self._read_exact(struct.calcsize(size)))[0]
-                if n > maxsize:
-                    raise UnpicklingError("Bytes object is too long")
-                data = self._read_exact(n)
-                self.append(bytearray(data) if key == _BYTEARRAY8 else bytes(data))
             elif key == _BINPERSID:
                 pid = self.stack.pop()
                 # Only allow persistent load of storage
@@ -439,13 +399,8 @@ class Unpickler:
                 i = (self._read_exact(1)[0] if key == _BINPUT
                      else struct.unpack("<I", self._read_exact(4))[0])
                 self.memo[i] = self.stack[-1]
-            elif key == _MEMOIZE:
-                self.memo[len(self.memo)] = self.stack[-1]
-            elif key in (_LONG1, _LONG4):
-                n = (self._read_exact(1)[0] if key == _LONG1
-                     else struct.unpack("<i", self._read_exact(4))[0])
-                if n < 0:
-                    raise UnpicklingError("LONG pickle has negative byte count")
+            elif key == _LONG1:
+                n = self._read_exact(1)[0]
                 self.append(decode_long(self._read_exact(n)))
             # First and last deserializer ops
             elif key == _PROTO:
@@ -457,8 +412,6 @@ class Unpickler:
                         "weights_only Unpickler might not support all instructions implemented "
                         "by this protocol, please file an issue for adding support if you "
                         "encounter this.", stacklevel=2)
-            elif key == _FRAME:
-                self._read_exact(8)           # the frame length: frames need no special care
             elif key == _STOP:
                 return self.stack.pop()
             else:
